@@ -1,0 +1,169 @@
+"""Backpropagation: walk the graph backwards and accumulate gradients.
+
+The engine owns everything that is the same for every op:
+
+1. ordering the graph (an iterative depth-first search, so a deep graph
+   never hits Python's recursion limit);
+2. summing a broadcast gradient back to its input's shape (`sum_to`), once,
+   here, so no op can forget it;
+3. casting each gradient to its input's dtype (float32 stays float32);
+4. accumulating gradients of a tensor used several times;
+5. freeing the graph afterwards, unless asked to keep it.
+"""
+
+import numpy as np
+
+
+def sum_to(g, shape):
+    """Sums `g` over the axes that broadcasting added or stretched.
+
+    Args:
+        g: the gradient array, of the broadcast shape.
+        shape: the input's shape.
+
+    Returns:
+        An array of `shape`.
+
+    Example:
+    >>> sum_to(np.ones((2, 3)), (3,))
+    array([2., 2., 2.])
+    """
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    # axes added in front, then axes where the input had size 1
+    axes = tuple(range(lead)) + tuple(
+        lead + i
+        for i, n in enumerate(shape)
+        if n == 1 and g.shape[lead + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if lead or g.shape != shape:
+        g = g.reshape(shape)
+    return g
+
+
+def topological_order(roots, min_seq=None):
+    """Returns the Functions that produced `roots`, inputs before outputs.
+
+    Args:
+        roots: Tensors to start from.
+        min_seq: if given, nodes recorded before this sequence number are
+            treated as constants (a GradientTape sees only its own nodes).
+    """
+    order = []
+    visited = set()
+    stack = []
+    for root in roots:
+        if root.creator is not None:
+            stack.append((root.creator, False))
+    while stack:
+        f, expanded = stack.pop()
+        if expanded:
+            order.append(f)
+            continue
+        if id(f) in visited:
+            continue
+        if min_seq is not None and f.seq < min_seq:
+            continue
+        visited.add(id(f))
+        stack.append((f, True))
+        for x in f.inputs:
+            c = x.creator
+            if c is not None and id(c) not in visited:
+                stack.append((c, False))
+    return order
+
+
+def backprop(roots, root_grads, keep=(), retain_graph=False, min_seq=None):
+    """Computes gradients of `roots` with respect to everything they used.
+
+    Args:
+        roots: output Tensors.
+        root_grads: one upstream gradient array per root.
+        keep: Tensors whose gradient must be returned even if they are
+            intermediate results (GradientTape sources).
+        retain_graph: keep the graph so backprop can run again.
+        min_seq: ignore nodes recorded before this number (see
+            `topological_order`).
+
+    Returns:
+        `(grads, leaves)`: `grads` maps `id(tensor)` to `(tensor, gradient)`
+        for every leaf reached and every tensor in `keep`; `leaves` maps
+        `id(tensor)` to the leaf Tensors reached that require grad.
+    """
+    grads = {}
+    for root, g in zip(roots, root_grads):
+        _accumulate(grads, root, g)
+    keep_ids = {id(t) for t in keep}
+    leaves = {}
+    order = topological_order(roots, min_seq)
+    for f in reversed(order):
+        gys = []
+        for ref, (shape, dtype) in zip(f.outputs, f.output_meta):
+            y = ref()
+            key = id(y)
+            if y is None:
+                gys.append(None)
+            elif key in keep_ids:
+                gys.append(grads[key][1] if key in grads else None)
+            else:
+                gys.append(grads.pop(key, (None, None))[1])
+        if all(g is None for g in gys):
+            if not retain_graph:
+                f.release()
+            continue
+        if len(gys) > 1:
+            gys = [
+                np.zeros(shape, dtype) if g is None else g
+                for g, (shape, dtype) in zip(gys, f.output_meta)
+            ]
+        gxs = f.backward(*gys)
+        if not isinstance(gxs, tuple):
+            gxs = (gxs,)
+        for x, gx, need in zip(f.inputs, gxs, f.needs_input_grad):
+            if not need or gx is None:
+                continue
+            _accumulate(grads, x, gx)
+            if x.creator is None or (
+                min_seq is not None and x.creator.seq < min_seq
+            ):
+                leaves[id(x)] = x
+        if not retain_graph:
+            f.release()
+    return grads, leaves
+
+
+def _accumulate(grads, x, gx):
+    gx = np.asarray(gx)
+    if gx.shape != x.data.shape:
+        gx = sum_to(gx, x.data.shape)
+    if gx.dtype != x.data.dtype:
+        gx = gx.astype(x.data.dtype)
+    key = id(x)
+    previous = grads.get(key)
+    # Keep x itself alive next to its gradient: once its consumer is
+    # released, x may have no other owner until its own creator runs.
+    # Sum into a new array, never in place: gx may alias another gradient.
+    grads[key] = (x, gx if previous is None else previous[1] + gx)
+
+
+def backward(tensor, gradient=None, retain_graph=False):
+    """Backpropagates from `tensor` and adds the results into leaf `.grad`.
+
+    Args:
+        tensor: the output (usually a scalar loss).
+        gradient: upstream gradient; defaults to ones of `tensor`'s shape.
+        retain_graph: keep the graph for another backward pass.
+    """
+    if gradient is None:
+        gradient = np.ones_like(tensor.data)
+    is_leaf = tensor.creator is None
+    grads, leaves = backprop([tensor], [gradient], retain_graph=retain_graph)
+    if is_leaf and tensor.requires_grad:
+        leaves[id(tensor)] = tensor
+    for key, leaf in leaves.items():
+        g = grads[key][1]
+        leaf.grad = g if leaf.grad is None else leaf.grad + g

@@ -1,0 +1,172 @@
+"""Global configuration: numeric defaults, the compatibility profile, grad mode.
+
+Numeric defaults follow Keras (`floatx()`, `epsilon()`, `image_data_format()`)
+as module globals with getters and setters. Runtime flags (is gradient
+recording on?) follow DeZero/Chainer: a flag plus context managers.
+
+Nothing here touches the file system: unlike Keras, kara never writes a
+`keras.json` at import.
+
+Example:
+>>> import kara
+>>> kara.config.floatx()
+'float32'
+>>> kara.config.epsilon()
+1e-07
+"""
+
+import contextlib
+import os
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+
+PROFILES = ("keras3", "keras2")
+_PROFILE = None  # resolved lazily from KARA_PROFILE on first use
+
+_FLOAT_TYPES = ("float16", "float32", "float64", "bfloat16")
+
+
+# --------------------------------------------------------------- numerics
+def floatx():
+    """Returns the default float type, as a string (`"float32"`)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Sets the default float type.
+
+    Args:
+        value: one of `"float16"`, `"float32"`, `"float64"`.
+    """
+    global _FLOATX
+    value = str(value)
+    if value not in _FLOAT_TYPES or value == "bfloat16":
+        raise ValueError(
+            "Unknown `floatx` value. Expected one of "
+            f"{{'float16', 'float32', 'float64'}}. Received: value={value!r}"
+        )
+    _FLOATX = value
+
+
+def epsilon():
+    """Returns the fuzz factor used in numeric expressions (1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    """Sets the fuzz factor used in numeric expressions.
+
+    Args:
+        value: a positive float.
+    """
+    global _EPSILON
+    if not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(
+            f"`epsilon` must be a positive number. Received: value={value!r}"
+        )
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    """Returns `"channels_last"` or `"channels_first"`."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Sets the image data format (`"channels_last"` or `"channels_first"`)."""
+    global _IMAGE_DATA_FORMAT
+    fmt = str(data_format).lower()
+    if fmt not in ("channels_last", "channels_first"):
+        raise ValueError(
+            "`data_format` must be 'channels_last' or 'channels_first'. "
+            f"Received: data_format={data_format!r}"
+        )
+    _IMAGE_DATA_FORMAT = fmt
+
+
+# ---------------------------------------------------------------- profile
+def profile():
+    """Returns the compatibility profile: `"keras3"` (default) or `"keras2"`.
+
+    The profile picks whose numbers and console formats kara reproduces:
+    Keras 3, or tf.keras 2.x. It is read once from the environment variable
+    `KARA_PROFILE` and can be changed with `set_profile()`.
+    """
+    global _PROFILE
+    if _PROFILE is None:
+        _PROFILE = _check_profile(
+            os.environ.get("KARA_PROFILE", "keras3"), "KARA_PROFILE"
+        )
+    return _PROFILE
+
+
+def set_profile(name):
+    """Sets the compatibility profile (`"keras3"` or `"keras2"`)."""
+    global _PROFILE
+    _PROFILE = _check_profile(name, "name")
+
+
+@contextlib.contextmanager
+def using_profile(name):
+    """Context manager that switches the profile and restores it on exit."""
+    previous = profile()
+    set_profile(name)
+    try:
+        yield
+    finally:
+        set_profile(previous)
+
+
+def _check_profile(name, arg):
+    value = str(name).strip().lower()
+    if value not in PROFILES:
+        raise ValueError(
+            f"Unknown compatibility profile {name!r} (from `{arg}`). "
+            f"Expected one of {PROFILES}: 'keras3' reproduces Keras 3, "
+            "'keras2' reproduces tf.keras 2.x."
+        )
+    return value
+
+
+# -------------------------------------------------------------- grad mode
+_GRAD_ENABLED = True
+
+
+def is_grad_enabled():
+    """Whether operations currently record a graph for backpropagation."""
+    return _GRAD_ENABLED
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Context manager under which no graph is recorded.
+
+    Example:
+    >>> import kara
+    >>> w = kara.Variable([1.0, 2.0])
+    >>> with kara.no_grad():
+    ...     y = w * 2
+    >>> y.creator is None
+    True
+    """
+    global _GRAD_ENABLED
+    previous = _GRAD_ENABLED
+    _GRAD_ENABLED = False
+    try:
+        yield
+    finally:
+        _GRAD_ENABLED = previous
+
+
+@contextlib.contextmanager
+def enable_grad():
+    """Context manager that turns graph recording back on."""
+    global _GRAD_ENABLED
+    previous = _GRAD_ENABLED
+    _GRAD_ENABLED = True
+    try:
+        yield
+    finally:
+        _GRAD_ENABLED = previous
