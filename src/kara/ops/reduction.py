@@ -53,7 +53,8 @@ class Mean(_Reduce):
     def forward(self, x):
         self.x_shape = x.shape
         y = np.mean(x, axis=self.axis, keepdims=self.keepdims)
-        self.count = x.size // max(y.size, 1) if x.size else 1
+        # (np.maximum: this module shadows the builtin max)
+        self.count = x.size // int(np.maximum(y.size, 1)) if x.size else 1
         return y
 
     def backward(self, gy):

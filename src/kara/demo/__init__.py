@@ -1,0 +1,1 @@
+"""The demo: `python -m kara.demo` (see `__main__.py`)."""
