@@ -281,7 +281,6 @@ def _split_cases(text):
 
 def main():
     import tempfile
-
     from importlib import metadata
 
     version = metadata.version("keras")
