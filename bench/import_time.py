@@ -38,8 +38,9 @@ def main():
     kara_s = import_seconds("kara")
     print(f"import numpy : {numpy_s * 1000:8.1f} ms")
     print(f"import kara  : {kara_s * 1000:8.1f} ms")
-    print(f"kara adds    : {(kara_s - numpy_s) * 1000:8.1f} ms "
-          "(target < 150 ms)")
+    print(
+        f"kara adds    : {(kara_s - numpy_s) * 1000:8.1f} ms (target < 150 ms)"
+    )
     print(f"ratio kara/numpy: {kara_s / numpy_s:.2f}x")
 
 
