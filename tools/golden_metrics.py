@@ -157,9 +157,7 @@ def make_inputs():
     for n in SIZES:
         labels = rng.integers(0, 5, size=(n,))
         yp = rnd(rng.uniform(0, 1, size=(n, 5)), 1)  # 1 decimal: ties
-        bs.append(
-            {"y_true": np.eye(5)[labels], "y_pred": yp, **weights(n)}
-        )
+        bs.append({"y_true": np.eye(5)[labels], "y_pred": yp, **weights(n)})
     add("topk_ties", bs)
     bs = []
     for b in sets["topk_ties"]["batches"]:
@@ -213,6 +211,14 @@ def make_inputs():
             yp = rnd(rng.normal(0, 1.5, size=(n, 3)))
             bs.append({"y_true": yt, "y_pred": yp, **weights(n)})
         add(name, bs)
+    # integer predictions for Accuracy (exact equality), (N, 1) and (N, 2)
+    for name, cols in (("labels", 1), ("labels2d", 2)):
+        bs = []
+        for n in SIZES:
+            yt = rng.integers(0, 3, size=(n, cols))
+            yp = np.where(rng.uniform(size=(n, cols)) < 0.6, yt, 2 - yt)
+            bs.append({"y_true": yt, "y_pred": yp.astype(float), **weights(n)})
+        add(name, bs, dtype_true="int32")
     # values for Mean / Sum (rank 1 and rank 2)
     bs = []
     for n in SIZES:
@@ -248,8 +254,12 @@ def to_arrays(sets):
 
 # ------------------------------------------------------------------- cases
 def C(cls, kwargs=None, inputs="binary", weights=("none", "sample")):
-    return {"class": cls, "kwargs": kwargs or {}, "inputs": inputs,
-            "weights": list(weights)}
+    return {
+        "class": cls,
+        "kwargs": kwargs or {},
+        "inputs": inputs,
+        "weights": list(weights),
+    }
 
 
 ALL_W = ("none", "sample", "col", "scalar")
@@ -260,11 +270,16 @@ CASES = [
     C("Sum", inputs="values", weights=ALL_W),
     C("Sum", inputs="values2d", weights=ALL_W + ("elem",)),
     # accuracy
-    C("Accuracy", inputs="sparse_topk_ties"),
+    C("Accuracy", inputs="labels", weights=ALL_W),
+    C("Accuracy", inputs="labels2d", weights=ALL_W),
     C("BinaryAccuracy", inputs="binary", weights=ALL_W),
     C("BinaryAccuracy", inputs="binary_flat", weights=ALL_W),
-    C("BinaryAccuracy", {"threshold": 0.7}, inputs="multilabel",
-      weights=ALL_W + ("elem",)),
+    C(
+        "BinaryAccuracy",
+        {"threshold": 0.7},
+        inputs="multilabel",
+        weights=ALL_W + ("elem",),
+    ),
     C("CategoricalAccuracy", inputs="categorical", weights=ALL_W),
     C("CategoricalAccuracy", inputs="topk_ties"),
     C("SparseCategoricalAccuracy", inputs="sparse", weights=ALL_W),
@@ -278,8 +293,11 @@ CASES = [
     # regression
     C("MeanSquaredError", inputs="regression", weights=ALL_W + ("elem",)),
     C("MeanSquaredError", inputs="regression_flat", weights=ALL_W),
-    C("MeanSquaredError", inputs="sequence", weights=("none", "sample",
-                                                      "time")),
+    C(
+        "MeanSquaredError",
+        inputs="sequence",
+        weights=("none", "sample", "time"),
+    ),
     C("MeanAbsoluteError", inputs="regression", weights=ALL_W),
     C("RootMeanSquaredError", inputs="regression", weights=ALL_W + ("elem",)),
     C("RootMeanSquaredError", inputs="regression_flat", weights=ALL_W),
@@ -290,9 +308,16 @@ CASES = [
     C("LogCoshError", inputs="regression"),
     C("CosineSimilarity", inputs="regression", weights=ALL_W),
     C("CosineSimilarity", {"axis": 1}, inputs="sequence"),
-    C("R2Score", inputs="regression", weights=("none", "sample", "col")),
-    C("R2Score", {"class_aggregation": "variance_weighted_average"},
-      inputs="regression"),
+    C(
+        "R2Score",
+        inputs="regression",
+        weights=("none", "sample", "col", "elem"),
+    ),
+    C(
+        "R2Score",
+        {"class_aggregation": "variance_weighted_average"},
+        inputs="regression",
+    ),
     C("R2Score", {"class_aggregation": None}, inputs="regression"),
     C("R2Score", {"num_regressors": 2}, inputs="regression"),
     # probabilistic
@@ -300,25 +325,49 @@ CASES = [
     C("BinaryCrossentropy", inputs="multilabel"),
     C("BinaryCrossentropy", {"from_logits": True}, inputs="binary_logits"),
     C("BinaryCrossentropy", {"label_smoothing": 0.1}, inputs="multilabel"),
-    C("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.2},
-      inputs="binary_logits"),
+    C(
+        "BinaryCrossentropy",
+        {"from_logits": True, "label_smoothing": 0.2},
+        inputs="binary_logits",
+    ),
     C("CategoricalCrossentropy", inputs="categorical", weights=ALL_W),
-    C("CategoricalCrossentropy", {"from_logits": True},
-      inputs="categorical_logits"),
-    C("CategoricalCrossentropy", {"label_smoothing": 0.1},
-      inputs="categorical"),
-    C("CategoricalCrossentropy", {"from_logits": True,
-                                  "label_smoothing": 0.1},
-      inputs="categorical_logits"),
+    C(
+        "CategoricalCrossentropy",
+        {"from_logits": True},
+        inputs="categorical_logits",
+    ),
+    C(
+        "CategoricalCrossentropy",
+        {"label_smoothing": 0.1},
+        inputs="categorical",
+    ),
+    C(
+        "CategoricalCrossentropy",
+        {"from_logits": True, "label_smoothing": 0.1},
+        inputs="categorical_logits",
+    ),
     C("SparseCategoricalCrossentropy", inputs="sparse", weights=ALL_W),
     C("SparseCategoricalCrossentropy", inputs="sparse_col"),
-    C("SparseCategoricalCrossentropy", {"from_logits": True},
-      inputs="sparse_logits"),
-    C("SparseCategoricalCrossentropy", {"ignore_class": 2}, inputs="sparse"),
+    C(
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        inputs="sparse_logits",
+    ),
+    C(
+        "SparseCategoricalCrossentropy",
+        {"ignore_class": 2},
+        inputs="sparse",
+        weights=ALL_W,
+    ),
+    C(
+        "SparseCategoricalCrossentropy",
+        {"ignore_class": 0, "from_logits": True},
+        inputs="sparse_logits",
+    ),
     C("KLDivergence", inputs="distribution", weights=ALL_W),
     C("Poisson", inputs="positive", weights=ALL_W),
     # hinge
-    C("Hinge", inputs="hinge_pm1"),
+    C("Hinge", inputs="hinge_pm1", weights=ALL_W),
     C("Hinge", inputs="hinge_01"),
     C("SquaredHinge", inputs="hinge_pm1"),
     C("SquaredHinge", inputs="hinge_01"),
@@ -328,12 +377,20 @@ CASES = [
     C("TrueNegatives", inputs="binary"),
     C("FalsePositives", inputs="binary"),
     C("FalseNegatives", inputs="binary"),
-    C("TruePositives", {"thresholds": [0.15, 0.5, 0.85]},
-      inputs="multilabel", weights=("none", "sample", "elem")),
+    C(
+        "TruePositives",
+        {"thresholds": [0.15, 0.5, 0.85]},
+        inputs="multilabel",
+        weights=("none", "sample", "elem"),
+    ),
     C("FalseNegatives", {"thresholds": [0.0, 0.5, 1.0]}, inputs="binary"),
     C("FalsePositives", {"thresholds": 0.3}, inputs="multilabel"),
-    C("TrueNegatives", {"thresholds": [0.25, 0.5, 0.75]},
-      inputs="multilabel", weights=("none", "sample", "elem")),
+    C(
+        "TrueNegatives",
+        {"thresholds": [0.25, 0.5, 0.75]},
+        inputs="multilabel",
+        weights=("none", "sample", "elem"),
+    ),
     # precision / recall
     C("Precision", inputs="binary", weights=ALL_W),
     C("Precision", inputs="multilabel", weights=("none", "sample", "elem")),
@@ -353,10 +410,16 @@ CASES = [
     C("AUC", inputs="binary", weights=ALL_W),
     C("AUC", inputs="multilabel", weights=("none", "sample", "elem")),
     C("AUC", {"curve": "PR"}, inputs="multilabel"),
-    C("AUC", {"curve": "PR", "summation_method": "majoring"},
-      inputs="multilabel"),
-    C("AUC", {"curve": "PR", "summation_method": "minoring"},
-      inputs="multilabel"),
+    C(
+        "AUC",
+        {"curve": "PR", "summation_method": "majoring"},
+        inputs="multilabel",
+    ),
+    C(
+        "AUC",
+        {"curve": "PR", "summation_method": "minoring"},
+        inputs="multilabel",
+    ),
     C("AUC", {"summation_method": "majoring"}, inputs="multilabel"),
     C("AUC", {"summation_method": "minoring"}, inputs="multilabel"),
     C("AUC", {"num_thresholds": 7}, inputs="multilabel"),
@@ -364,24 +427,89 @@ CASES = [
     C("AUC", {"thresholds": [0.1, 0.35, 0.5, 0.9]}, inputs="multilabel"),
     C("AUC", {"thresholds": [0.25, 0.5, 0.75]}, inputs="multilabel"),
     C("AUC", {"from_logits": True}, inputs="binary_logits"),
-    C("AUC", {"multi_label": True}, inputs="multilabel",
-      weights=("none", "sample", "elem")),
-    C("AUC", {"multi_label": True, "num_labels": 3, "curve": "PR"},
-      inputs="multilabel"),
-    C("AUC", {"multi_label": True, "label_weights": [0.2, 1.0, 0.5]},
-      inputs="multilabel"),
+    C(
+        "AUC",
+        {"multi_label": True},
+        inputs="multilabel",
+        weights=("none", "sample", "elem"),
+    ),
+    C(
+        "AUC",
+        {"multi_label": True, "num_labels": 3, "curve": "PR"},
+        inputs="multilabel",
+    ),
+    C(
+        "AUC",
+        {"multi_label": True, "label_weights": [0.2, 1.0, 0.5]},
+        inputs="multilabel",
+    ),
     C("AUC", {"label_weights": [0.2, 1.0, 0.5]}, inputs="multilabel"),
     C("AUC", {"curve": "PRGAIN"}, inputs="multilabel"),
+    C("AUC", inputs="binary_flat", weights=ALL_W),
+    C("AUC", {"curve": "PR", "num_thresholds": 50}, inputs="binary_flat"),
+    C("Precision", inputs="binary_flat", weights=ALL_W),
+    C("Recall", {"thresholds": [0.3, 0.6]}, inputs="binary_flat"),
+    C("BinaryCrossentropy", inputs="binary_flat"),
+    # X at fixed Y
+    C(
+        "SensitivityAtSpecificity",
+        {"specificity": 0.5},
+        inputs="binary",
+        weights=ALL_W,
+    ),
+    C(
+        "SensitivityAtSpecificity",
+        {"specificity": 0.7, "num_thresholds": 1},
+        inputs="multilabel",
+    ),
+    C(
+        "SpecificityAtSensitivity",
+        {"sensitivity": 0.4},
+        inputs="multilabel",
+        weights=("none", "sample", "elem"),
+    ),
+    C(
+        "SpecificityAtSensitivity",
+        {"sensitivity": 0.6, "class_id": 1, "num_thresholds": 20},
+        inputs="multilabel",
+    ),
+    C("PrecisionAtRecall", {"recall": 0.6}, inputs="multilabel"),
+    C(
+        "PrecisionAtRecall",
+        {"recall": 0.3, "num_thresholds": 9},
+        inputs="binary",
+    ),
+    C("RecallAtPrecision", {"precision": 0.5}, inputs="multilabel"),
+    C(
+        "RecallAtPrecision",
+        {"precision": 0.8, "class_id": 0},
+        inputs="multilabel",
+    ),
     # F-scores
     C("F1Score", inputs="multilabel", weights=("none", "sample")),
+    C(
+        "F1Score",
+        {"average": "micro", "threshold": 0.3},
+        inputs="multilabel",
+        weights=("none", "sample"),
+    ),
+    C(
+        "FBetaScore",
+        {"beta": 3.0, "average": "macro"},
+        inputs="categorical",
+        weights=("none", "sample"),
+    ),
     C("F1Score", {"average": "micro"}, inputs="multilabel"),
     C("F1Score", {"average": "macro"}, inputs="multilabel"),
     C("F1Score", {"average": "weighted"}, inputs="multilabel"),
     C("F1Score", {"threshold": 0.5}, inputs="multilabel"),
     C("F1Score", {"average": "macro"}, inputs="categorical"),
     C("FBetaScore", {"beta": 2.0}, inputs="multilabel"),
-    C("FBetaScore", {"beta": 0.5, "average": "weighted", "threshold": 0.4},
-      inputs="multilabel"),
+    C(
+        "FBetaScore",
+        {"beta": 0.5, "average": "weighted", "threshold": 0.4},
+        inputs="multilabel",
+    ),
 ]
 
 
@@ -409,17 +537,47 @@ def run_case(case, data, weight):
 
 # ---------------------------------------------------------------- defaults
 DEFAULT_CLASSES = [
-    "Mean", "Sum", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
-    "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
-    "SparseTopKCategoricalAccuracy", "MeanSquaredError", "MeanAbsoluteError",
-    "RootMeanSquaredError", "MeanAbsolutePercentageError",
-    "MeanSquaredLogarithmicError", "LogCoshError", "CosineSimilarity",
-    "R2Score", "BinaryCrossentropy", "CategoricalCrossentropy",
-    "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge",
-    "SquaredHinge", "CategoricalHinge", "TruePositives", "TrueNegatives",
-    "FalsePositives", "FalseNegatives", "Precision", "Recall", "AUC",
-    "F1Score", "FBetaScore",
+    "Mean",
+    "Sum",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "RootMeanSquaredError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "LogCoshError",
+    "CosineSimilarity",
+    "R2Score",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "KLDivergence",
+    "Poisson",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "TruePositives",
+    "TrueNegatives",
+    "FalsePositives",
+    "FalseNegatives",
+    "Precision",
+    "Recall",
+    "AUC",
+    "F1Score",
+    "FBetaScore",
 ]
+DEFAULT_ARGS = {
+    "SensitivityAtSpecificity": {"specificity": 0.5},
+    "SpecificityAtSensitivity": {"sensitivity": 0.5},
+    "PrecisionAtRecall": {"recall": 0.5},
+    "RecallAtPrecision": {"precision": 0.5},
+}
+DEFAULT_CLASSES += list(DEFAULT_ARGS)
 
 
 def jsonable(v):
@@ -439,7 +597,7 @@ def jsonable(v):
 def defaults():
     out = {}
     for name in DEFAULT_CLASSES:
-        m = getattr(M, name)()
+        m = getattr(M, name)(**DEFAULT_ARGS.get(name, {}))
         cfg = m.get_config()
         if "dtype" in cfg and not isinstance(cfg["dtype"], str):
             cfg["dtype"] = str(cfg["dtype"])
@@ -447,28 +605,75 @@ def defaults():
             "name": m.name,
             "config": jsonable(cfg),
             "direction": getattr(m, "_direction", None),
-            "variables": [v.name.split("/")[-1].split(":")[0]
-                          for v in m.variables],
+            "variables": [
+                v.name.split("/")[-1].split(":")[0] for v in m.variables
+            ],
         }
     return out
 
 
 # ---------------------------------------------------------------- strings
 RESOLVE_IDS = [
-    "accuracy", "acc", "ACC", "Accuracy", "mae", "MAE", "mse", "MSE", "mape",
-    "msle", "bce", "BCE", "binary_crossentropy", "categorical_crossentropy",
-    "sparse_categorical_crossentropy", "kl_divergence", "kld",
-    "kullback_leibler_divergence", "poisson", "hinge", "squared_hinge",
-    "categorical_hinge", "cosine_similarity", "cosine_proximity", "logcosh",
-    "log_cosh", "log_cosh_error", "mean_squared_error", "mean_absolute_error",
-    "mean_absolute_percentage_error", "mean_squared_logarithmic_error",
-    "root_mean_squared_error", "auc", "AUC", "precision", "Precision",
-    "recall", "Recall", "f1_score", "F1Score", "fbeta_score", "r2_score",
-    "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
-    "TopKCategoricalAccuracy", "crossentropy", "ce", "true_positives",
-    "TruePositives", "false_negatives", "MeanSquaredError",
-    "BinaryCrossentropy", "mean", "sum", "not_a_metric",
+    "accuracy",
+    "acc",
+    "ACC",
+    "Accuracy",
+    "mae",
+    "MAE",
+    "mse",
+    "MSE",
+    "mape",
+    "msle",
+    "bce",
+    "BCE",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "kl_divergence",
+    "kld",
+    "kullback_leibler_divergence",
+    "poisson",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "cosine_similarity",
+    "cosine_proximity",
+    "logcosh",
+    "log_cosh",
+    "log_cosh_error",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "root_mean_squared_error",
+    "auc",
+    "AUC",
+    "precision",
+    "Precision",
+    "recall",
+    "Recall",
+    "f1_score",
+    "F1Score",
+    "fbeta_score",
+    "r2_score",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "TopKCategoricalAccuracy",
+    "crossentropy",
+    "ce",
+    "true_positives",
+    "TruePositives",
+    "false_negatives",
+    "MeanSquaredError",
+    "BinaryCrossentropy",
+    "mean",
+    "sum",
+    "not_a_metric",
+    "sensitivity_at_specificity",
+    "KLD",
 ]
 SHAPES = [
     ((8, 1), (8, 1)),
@@ -487,8 +692,7 @@ def obj_desc(obj):
     if isinstance(obj, type):
         return {"kind": "class", "class": obj.__name__}
     if isinstance(obj, M.Metric):
-        d = {"kind": "instance", "class": type(obj).__name__,
-             "name": obj.name}
+        d = {"kind": "instance", "class": type(obj).__name__, "name": obj.name}
         fn = getattr(obj, "_fn", None)
         if fn is not None:
             d["fn"] = getattr(fn, "__name__", repr(fn))
@@ -507,9 +711,7 @@ def resolve_one(identifier, yt_shape, yp_shape):
         from keras.src.engine.compile_utils import MetricsContainer
 
         mc = MetricsContainer()
-        m = mc._get_metric_object(
-            identifier, tf.constant(yt), tf.constant(yp)
-        )
+        m = mc._get_metric_object(identifier, tf.constant(yt), tf.constant(yp))
     return obj_desc(m)
 
 
@@ -520,8 +722,11 @@ def strings():
             if ident.lower() not in ("accuracy", "acc", "crossentropy", "ce"):
                 if (yt_shape, yp_shape) != SHAPES[4]:
                     continue  # shapes only matter for the accuracy family
-            row = {"identifier": ident, "y_true_shape": list(yt_shape),
-                   "y_pred_shape": list(yp_shape)}
+            row = {
+                "identifier": ident,
+                "y_true_shape": list(yt_shape),
+                "y_pred_shape": list(yp_shape),
+            }
             try:
                 row["result"] = resolve_one(ident, yt_shape, yp_shape)
             except Exception as e:  # noqa: BLE001 - record Keras' error
@@ -541,9 +746,13 @@ def main():
     data = to_arrays(sets)
     cases = []
     for case in CASES:
-        rec = {"id": case_id(case), "class": case["class"],
-               "kwargs": case["kwargs"], "inputs": case["inputs"],
-               "results": {}}
+        rec = {
+            "id": case_id(case),
+            "class": case["class"],
+            "kwargs": case["kwargs"],
+            "inputs": case["inputs"],
+            "results": {},
+        }
         for w in case["weights"]:
             try:
                 rec["results"][w] = run_case(case, data, w)
@@ -578,8 +787,10 @@ def main():
     with open(OUT, "w") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {OUT} ({os.path.getsize(OUT)} bytes, {len(cases)} cases)",
-          file=sys.stderr)
+    print(
+        f"wrote {OUT} ({os.path.getsize(OUT)} bytes, {len(cases)} cases)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
