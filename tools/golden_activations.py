@@ -37,10 +37,51 @@ import tensorflow as tf  # noqa: E402
 # overflow edge of exp (about 88.7), and every kink of the piecewise
 # activations (0, +-0.5, +-1, +-2.5, +-3, 5, 6).
 GRID = [
-    -1000.0, -100.0, -90.0, -30.0, -20.0, -10.0, -7.0, -6.0, -5.0, -4.0,
-    -3.0, -2.7, -2.5, -2.0, -1.5, -1.0, -0.75, -0.5, -0.3, -0.1, -0.01,
-    -1e-4, 0.0, 1e-4, 0.01, 0.1, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 2.7,
-    3.0, 4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 30.0, 90.0, 100.0, 1000.0,
+    -1000.0,
+    -100.0,
+    -90.0,
+    -30.0,
+    -20.0,
+    -10.0,
+    -7.0,
+    -6.0,
+    -5.0,
+    -4.0,
+    -3.0,
+    -2.7,
+    -2.5,
+    -2.0,
+    -1.5,
+    -1.0,
+    -0.75,
+    -0.5,
+    -0.3,
+    -0.1,
+    -0.01,
+    -1e-4,
+    0.0,
+    1e-4,
+    0.01,
+    0.1,
+    0.3,
+    0.5,
+    0.75,
+    1.0,
+    1.5,
+    2.0,
+    2.5,
+    2.7,
+    3.0,
+    4.0,
+    5.0,
+    6.0,
+    7.0,
+    10.0,
+    20.0,
+    30.0,
+    90.0,
+    100.0,
+    1000.0,
 ]
 
 # (function name, keyword arguments) for elementwise activations.
@@ -225,8 +266,9 @@ def main():
     }
     ones = np.ones(len(GRID), dtype="float32")
     for name, kwargs in elementwise:
-        y, dy = _value_and_grad(_activation(generation, name), GRID, ones,
-                                kwargs)
+        y, dy = _value_and_grad(
+            _activation(generation, name), GRID, ones, kwargs
+        )
         out["elementwise"].append(
             {
                 "name": name,
@@ -251,13 +293,17 @@ def main():
         )
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.path.join(root, "tests", "golden",
-                        f"activations_{generation}.json")
+    path = os.path.join(
+        root, "tests", "golden", f"activations_{generation}.json"
+    )
     with open(path, "w") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {path}: {len(out['elementwise'])} elementwise and "
-          f"{len(out['axis'])} axis cases", file=sys.stderr)
+    print(
+        f"wrote {path}: {len(out['elementwise'])} elementwise and "
+        f"{len(out['axis'])} axis cases",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
