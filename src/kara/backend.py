@@ -75,6 +75,8 @@ def as_array(x, dtype=None, name="x"):
     if getattr(x, "_is_kara_tensor", False):  # Tensor / Variable
         x = x.data
     if isinstance(x, np.ndarray):
+        if x.dtype.kind in "OUS":
+            x = _numeric_from(x, name)
         if dtype is not None:
             dtype = standardize_dtype(dtype)
             if x.dtype != dtype:
@@ -109,7 +111,10 @@ def as_array(x, dtype=None, name="x"):
         # Python floats are "weak": they take floatx, never float64.
         arr = arr.astype(config.floatx())
     elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
-        arr = arr.astype("int32")
+        # Python ints become int32, unless that would wrap around
+        info = np.iinfo(np.int32)
+        if not arr.size or info.min <= arr.min() and arr.max() <= info.max:
+            arr = arr.astype("int32")
     elif arr.dtype.kind in "OUS":
         raise TypeError(
             f"Could not convert `{name}` to a numeric array: it has dtype "
@@ -117,6 +122,25 @@ def as_array(x, dtype=None, name="x"):
             "strings or ragged lists."
         )
     return arr
+
+
+def _numeric_from(x, name):
+    """A numeric array from an object/string array, or a TypeError."""
+    if x.dtype.kind == "O":
+        # e.g. a pandas column of numbers: convert as the nested list would
+        try:
+            arr = np.asarray(x.tolist())
+        except (TypeError, ValueError):
+            arr = x
+        if arr.dtype.kind in "biuf":
+            return arr.astype(config.floatx()) if arr.dtype == "f8" else arr
+    values = x.reshape(-1).tolist()
+    bad = next((v for v in values if not _is_python_number(v)), None)
+    raise TypeError(
+        f"Could not convert `{name}` to a numeric array: it is a NumPy array "
+        f"of dtype {x.dtype} and shape {x.shape} holding {bad!r}. Convert "
+        "it to numbers first, e.g. `x.astype('float32')`."
+    )
 
 
 def to_numpy(x):
@@ -133,11 +157,14 @@ def result_dtype_with_scalar(array_dtype, scalar):
     """The dtype of `array (op) scalar` where the scalar is a Python number.
 
     Python scalars are weak (NEP 50, Keras): they never widen the array's
-    dtype. A float scalar with an integer array gives `floatx()`.
+    dtype. A float scalar with an integer or bool array gives `floatx()`,
+    an int scalar with a bool array int32.
     """
     kind = np.dtype(array_dtype).kind
     if isinstance(scalar, bool) or kind in "fc":
         return array_dtype
     if isinstance(scalar, float):
         return np.dtype(config.floatx())
+    if kind == "b":  # bool tensor + int counts: int32, as in Keras
+        return np.dtype("int32")
     return array_dtype

@@ -16,7 +16,11 @@ Example:
 """
 
 import contextlib
+import math
+import numbers
 import os
+
+import numpy as np
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -41,13 +45,13 @@ def set_floatx(value):
         value: one of `"float16"`, `"float32"`, `"float64"`.
     """
     global _FLOATX
-    value = str(value)
-    if value not in _FLOAT_TYPES or value == "bfloat16":
+    name = str(value)
+    if name not in _FLOAT_TYPES or name == "bfloat16":
         raise ValueError(
             "Unknown `floatx` value. Expected one of "
             f"{{'float16', 'float32', 'float64'}}. Received: value={value!r}"
         )
-    _FLOATX = value
+    _FLOATX = name
 
 
 def epsilon():
@@ -62,7 +66,13 @@ def set_epsilon(value):
         value: a positive float.
     """
     global _EPSILON
-    if not isinstance(value, (int, float)) or not value > 0:
+    # numbers.Real takes NumPy scalars too; a bool is no fuzz factor
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, (bool, np.bool_))
+        or not value > 0
+        or not math.isfinite(value)
+    ):
         raise ValueError(
             f"`epsilon` must be a positive number. Received: value={value!r}"
         )

@@ -158,12 +158,47 @@ def backward(tensor, gradient=None, retain_graph=False):
         gradient: upstream gradient; defaults to ones of `tensor`'s shape.
         retain_graph: keep the graph for another backward pass.
     """
+    if tensor.creator is None and tensor._graph_freed:
+        raise RuntimeError(
+            "backward() was called on a tensor whose graph was already "
+            "freed by an earlier backward(). Pass retain_graph=True to the "
+            "first backward() to backpropagate through the graph twice."
+        )
     if gradient is None:
         gradient = np.ones_like(tensor.data)
     is_leaf = tensor.creator is None
     grads, leaves = backprop([tensor], [gradient], retain_graph=retain_graph)
     if is_leaf and tensor.requires_grad:
         leaves[id(tensor)] = tensor
+    owned = set()
     for key, leaf in leaves.items():
         g = grads[key][1]
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        if leaf.grad is None:
+            leaf.grad = own_gradient(g, owned, (gradient,))
+        else:
+            leaf.grad = leaf.grad + g  # a new array: never add in place
+        owned.add(id(leaf.grad))
+
+
+def own_gradient(g, owned, roots=()):
+    """Returns `g`, or a copy if it may be shared or read-only.
+
+    Gradients handed out (`.grad`, `tape.gradient`) must be arrays of their
+    own: optimizers and gradient clipping may update them in place. A
+    backward may return a read-only view (`broadcast_to` in sum's
+    backward), one array for two inputs (add), or the caller's upstream
+    gradient unchanged.
+
+    Args:
+        g: the gradient array.
+        owned: ids of the arrays already handed out in this pass.
+        roots: the upstream gradients given by the caller.
+    """
+    if (
+        id(g) in owned
+        or g.base is not None
+        or not g.flags.writeable
+        or any(g is r for r in roots)
+    ):
+        return g.copy()
+    return g

@@ -97,6 +97,7 @@ class Function:
             y = ref()
             if y is not None and y.creator is self:
                 y.creator = None
+                y._graph_freed = True  # a second backward() from y raises
         self.outputs = None
 
 

@@ -126,12 +126,16 @@ class GradientTape:
             min_seq=self._start,
         )
         results = []
+        owned = set()
         for s in source_list:
             g = grads.get(id(s), (None, None))[1]
             if g is not None and not self._is_watched(s):
                 g = None
             if g is None and unconnected_gradients == "zero":
                 g = np.zeros_like(s.data)
+            if g is not None:
+                g = engine.own_gradient(g, owned, root_grads)
+                owned.add(id(g))
             results.append(g)
         return _unflatten(sources, results)
 
@@ -140,7 +144,9 @@ class GradientTape:
             return True
         if isinstance(s, Variable):
             return self.watch_accessed_variables and s.trainable
-        return True  # an intermediate result computed under the tape
+        # otherwise only a result computed while the tape was open counts
+        # (a tensor from before is a constant for the tape, as in TF)
+        return s.creator is not None and s.creator.seq >= self._start
 
 
 def _flatten(x):

@@ -33,6 +33,9 @@ class Tensor:
     """
 
     _is_kara_tensor = True
+    # Set when the Function that made this tensor was released by
+    # backward(): the tensor is then cut from its graph.
+    _graph_freed = False
     # NumPy binary operators with a Tensor on the right return NotImplemented
     # (so Python calls Tensor.__radd__ etc.); ufuncs come to __array_ufunc__.
     __array_priority__ = 1000
@@ -71,9 +74,10 @@ class Tensor:
         return self.data.item()
 
     def __array__(self, dtype=None, copy=None):
+        # np.array(t) asks for a copy; np.asarray(t) shares the memory
         if dtype is None:
-            return self.data
-        return self.data.astype(dtype)
+            return self.data.copy() if copy else self.data
+        return self.data.astype(dtype, copy=bool(copy))
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -81,10 +85,11 @@ class Tensor:
         return len(self.data)
 
     def __float__(self):
-        return float(self.data)
+        # item() accepts any one-element array (NumPy 2.4 float() only 0-d)
+        return float(self.data.item())
 
     def __int__(self):
-        return int(self.data)
+        return int(self.data.item())
 
     def __index__(self):
         return self.data.__index__()

@@ -16,9 +16,26 @@ Example:
 array(4.6666665, dtype=float32)
 """
 
+from kara.ops import core as _core
+from kara.ops import elementwise as _elementwise
+from kara.ops import linalg as _linalg
+from kara.ops import nn as _nn
+from kara.ops import reduction as _reduction
+from kara.ops import shape as _shape
 from kara.ops.core import *  # noqa: F401,F403
 from kara.ops.elementwise import *  # noqa: F401,F403
 from kara.ops.linalg import *  # noqa: F401,F403
 from kara.ops.nn import *  # noqa: F401,F403
 from kara.ops.reduction import *  # noqa: F401,F403
 from kara.ops.shape import *  # noqa: F401,F403
+
+# The public names: every op the submodules export.
+__all__ = sorted(
+    name
+    for module in (_core, _elementwise, _linalg, _nn, _reduction, _shape)
+    for name in module.__all__
+)
+
+# Importing the submodule `kara.ops.shape` bound the name `shape` to that
+# module; the public name is the function `ops.shape(x)`, as in Keras.
+from kara.ops.core import shape  # noqa: E402,F811  # isort: skip

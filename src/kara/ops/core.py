@@ -119,12 +119,20 @@ def normalize_axis(axis, ndim, op):
             f"{op}: `axis` must be an int, a tuple of ints or None. "
             f"Received: axis={axis!r}"
         ) from None
-    if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+    if ndim == 0:
+        # as NumPy's reductions: a scalar has the one axis 0 (or -1)
+        if a in (0, -1):
+            return 0
+        raise ValueError(
+            f"{op}: axis {axis} is out of range for an input of rank 0 (a "
+            f"scalar; valid axes are 0 and -1). Received: axis={axis!r}"
+        )
+    if not -ndim <= a < ndim:
         raise ValueError(
             f"{op}: axis {axis} is out of range for an input of rank {ndim} "
-            f"(valid axes are {-ndim}..{ndim - 1})."
+            f"(valid axes are {-ndim}..{ndim - 1}). Received: axis={axis!r}"
         )
-    return a % ndim if ndim else 0
+    return a % ndim
 
 
 # ------------------------------------------------------------------ casting

@@ -52,7 +52,32 @@ __all__ = [
 
 def _binary(fn_class, a, b, op):
     a, b = binary_args(a, b, op)
-    return fn_class()(a, b)
+    return _call(fn_class(), a, b, op)
+
+
+def _call(fn, a, b, op):
+    """Runs `fn(a, b)`, turning a broadcasting failure into a clear error."""
+    try:
+        return fn(a, b)
+    except ValueError:
+        _check_broadcast(op, x1=a, x2=b)
+        raise
+
+
+def _check_broadcast(op, **tensors):
+    """Raises a ValueError naming `op` and each input's shape if the
+    shapes do not broadcast together."""
+    shapes = [np.shape(getattr(t, "data", t)) for t in tensors.values()]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        parts = [f"{n} of shape {s}" for n, s in zip(tensors, shapes)]
+        named = ", ".join(parts[:-1]) + " and " + parts[-1]
+        raise ValueError(
+            f"{op}: cannot broadcast {named} together. Shapes broadcast "
+            "when, axis by axis from the right, the sizes are equal or one "
+            "of them is 1: reshape or expand_dims an input."
+        ) from None
 
 
 # ------------------------------------------------------------- arithmetic
@@ -149,7 +174,7 @@ def divide(x1, x2):
     a, b = binary_args(x1, x2, "divide")
     if a.data.dtype.kind not in "fc":
         a, b = float_arg(a, "divide"), float_arg(b, "divide")
-    return Divide()(a, b)
+    return _call(Divide(), a, b, "divide")
 
 
 true_divide = divide
@@ -159,6 +184,7 @@ def divide_no_nan(x1, x2):
     """`x1 / x2`, but 0 where `x2 == 0`."""
     a, b = binary_args(x1, x2, "divide_no_nan")
     a, b = float_arg(a, "divide_no_nan"), float_arg(b, "divide_no_nan")
+    _check_broadcast("divide_no_nan", x1=a, x2=b)
     zero = b.data == 0
     if not zero.any():
         return Divide()(a, b)
@@ -438,7 +464,11 @@ def where(condition, x1=None, x2=None):
     if x1 is None and x2 is None:
         return tuple(Tensor(i) for i in np.nonzero(cond))
     a, b = binary_args(x1, x2, "where")
-    return Where(cond)(a, b)
+    try:
+        return Where(cond)(a, b)
+    except ValueError:
+        _check_broadcast("where", condition=cond, x1=a, x2=b)
+        raise
 
 
 # --------------------------------------------------------- comparisons
@@ -446,11 +476,9 @@ def _compare(fn, x1, x2, op):
     a, b = binary_args(x1, x2, op)
     try:
         return Tensor(fn(a.data, b.data))
-    except ValueError as e:
-        raise ValueError(
-            f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast "
-            f"together ({e})."
-        ) from None
+    except ValueError:
+        _check_broadcast(op, x1=a, x2=b)
+        raise
 
 
 def equal(x1, x2):

@@ -24,13 +24,16 @@ class MatMul(Function):
 
     def backward(self, gy):
         a, b = self.saved
-        # Treat 1-D operands as a row (a) or a column (b) matrix.
+        # Treat 1-D operands as a row (a) or a column (b) matrix, and put
+        # the axes they dropped from the result back into gy: first the
+        # column's (last), then the row's (second-to-last), so that this
+        # also works for vector @ vector, where gy is a scalar.
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        if a.ndim == 1:
-            gy = np.expand_dims(gy, -2)
         if b.ndim == 1:
             gy = np.expand_dims(gy, -1)
+        if a.ndim == 1:
+            gy = np.expand_dims(gy, -2)
         ga = gb = None
         if self.needs_input_grad[0]:
             ga = np.matmul(gy, _t(b2))
@@ -89,14 +92,17 @@ class TensorDot(Function):
         na = len(free_a)
         ga = gb = None
         if self.needs_input_grad[0]:
-            # contract gy's b-free axes with b's free axes
+            # contract gy's b-free axes with b's free axes; g's axes are
+            # free_a, then b's contracted axes in increasing order, each
+            # standing for the axis of a it was paired with
             g = np.tensordot(gy, b, (list(range(na, gy.ndim)), free_b))
-            # g axes: free_a..., then ax_b order -> matches ax_a order
-            perm = free_a + list(ax_a)
+            perm = free_a + [ax_a[k] for k in np.argsort(ax_b)]
             ga = np.transpose(g, np.argsort(perm))
         if self.needs_input_grad[1]:
+            # g's axes: a's contracted axes in increasing order (standing
+            # for their partners in b), then free_b
             g = np.tensordot(a, gy, (free_a, list(range(na))))
-            perm = list(ax_b) + free_b
+            perm = [ax_b[k] for k in np.argsort(ax_a)] + free_b
             gb = np.transpose(g, np.argsort(perm))
         return ga, gb
 

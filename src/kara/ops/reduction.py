@@ -8,6 +8,7 @@ import numpy as np
 
 from kara.autograd.function import Function
 from kara.autograd.tensor import Tensor
+from kara.ops.core import cast
 from kara.ops.core import float_arg
 from kara.ops.core import normalize_axis
 from kara.ops.core import tensor_arg
@@ -39,10 +40,35 @@ class _Reduce(Function):
         self.axis, self.keepdims = axis, keepdims
 
 
+def _drop_axes(x_shape, axis):
+    """The shape of the result with `keepdims=False`."""
+    if axis is None:
+        return ()
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(n for i, n in enumerate(x_shape) if i not in axes)
+
+
+def _acc_dtype(x):
+    """Integers accumulate in their own dtype (NumPy would use int64)."""
+    return x.dtype if x.dtype.kind in "iu" else None
+
+
+def _widen_small_ints(x):
+    """Keras: bool, int8 and int16 reduce to int32, uint8/uint16 to uint32."""
+    kind, size = x.data.dtype.kind, x.data.dtype.itemsize
+    if kind == "b" or (kind == "i" and size < 4):
+        return cast(x, "int32")
+    if kind == "u" and size < 4:
+        return cast(x, "uint32")
+    return x
+
+
 class Sum(_Reduce):
     def forward(self, x):
         self.x_shape = x.shape
-        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+        return np.sum(
+            x, axis=self.axis, keepdims=self.keepdims, dtype=_acc_dtype(x)
+        )
 
     def backward(self, gy):
         gy = gy.reshape(_keep_shape(self.x_shape, self.axis))
@@ -70,9 +96,7 @@ class MaxMin(_Reduce):
     def forward(self, x):
         y = self.fn(x, axis=self.axis, keepdims=True)
         self.save_for_backward(x, y)
-        return (
-            y if self.keepdims else y.reshape(np.sum(x, axis=self.axis).shape)
-        )
+        return y if self.keepdims else y.reshape(_drop_axes(x.shape, self.axis))
 
     def backward(self, gy):
         x, y = self.saved
@@ -84,11 +108,9 @@ class MaxMin(_Reduce):
 
 class Prod(_Reduce):
     def forward(self, x):
-        y = np.prod(x, axis=self.axis, keepdims=True)
+        y = np.prod(x, axis=self.axis, keepdims=True, dtype=_acc_dtype(x))
         self.save_for_backward(x, y)
-        return (
-            y if self.keepdims else y.reshape(np.sum(x, axis=self.axis).shape)
-        )
+        return y if self.keepdims else y.reshape(_drop_axes(x.shape, self.axis))
 
     def backward(self, gy):
         x, y = self.saved
@@ -124,17 +146,19 @@ class LogSumExp(_Reduce):
     def forward(self, x):
         m = np.max(x, axis=self.axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
-        s = np.sum(np.exp(x - m), axis=self.axis, keepdims=True)
+        e = np.exp(x - m)
+        s = np.sum(e, axis=self.axis, keepdims=True)
         y = np.log(s) + m
-        self.save_for_backward(x, y)
-        return (
-            y if self.keepdims else y.reshape(np.sum(x, axis=self.axis).shape)
-        )
+        # d logsumexp / dx = softmax(x) = e / s. Saved as such: exp(x - y)
+        # loses digits in float32, where y ~ 1000 has an ulp of 6e-5.
+        e /= s
+        self.save_for_backward(e)
+        self.y_shape = y.shape
+        return y if self.keepdims else y.reshape(_drop_axes(x.shape, self.axis))
 
     def backward(self, gy):
-        x, y = self.saved
-        # d logsumexp / dx = softmax(x)
-        return gy.reshape(y.shape) * np.exp(x - y)
+        (p,) = self.saved
+        return gy.reshape(self.y_shape) * p
 
 
 def _axis(x, axis, op):
@@ -149,7 +173,7 @@ def sum(x, axis=None, keepdims=False):
     >>> ops.sum([[1.0, 2.0], [3.0, 4.0]], axis=0).numpy()
     array([4., 6.], dtype=float32)
     """
-    x = tensor_arg(x, "sum")
+    x = _widen_small_ints(tensor_arg(x, "sum"))
     return Sum(_axis(x, axis, "sum"), keepdims)(x)
 
 
@@ -198,10 +222,7 @@ def _minimum(a, b):
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product of elements over `axis`."""
     x = tensor_arg(x, "prod", "x")
-    if dtype is not None:
-        from kara.ops.core import cast
-
-        x = cast(x, dtype)
+    x = _widen_small_ints(x) if dtype is None else cast(x, dtype)
     return Prod(_axis(x, axis, "prod"), keepdims)(x)
 
 

@@ -154,7 +154,15 @@ class BroadcastTo(Function):
 def broadcast_to(x, shape):
     """Broadcasts `x` to `shape`."""
     x = tensor_arg(x, "broadcast_to")
-    return BroadcastTo(tuple(shape))(x)
+    shape = tuple(shape)
+    try:
+        return BroadcastTo(shape)(x)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to: cannot broadcast x of shape {x.shape} to shape "
+            f"{shape}. Each axis of x, aligned from the right, must be 1 or "
+            "equal the target size."
+        ) from None
 
 
 class Concatenate(Function):
