@@ -364,7 +364,7 @@ class SparseSoftmaxCrossEntropy(Function):
     def backward(self, gy):
         (logp,) = self.saved
         # d/dz -log softmax(z)[t] = softmax(z) - onehot(t)
-        g = np.exp(logp)
+        g = np.ascontiguousarray(np.exp(logp))  # reshape below must be a view
         flat = g.reshape(-1, g.shape[-1])
         flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= 1
         g *= gy[..., None]
