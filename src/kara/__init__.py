@@ -33,7 +33,10 @@ _LAZY_MODULES = (
     "callbacks",
     "constraints",
     "initializers",
+    "layers",
+    "losses",
     "metrics",
+    "models",
     "optimizers",
     "regularizers",
     "testing",
@@ -41,7 +44,13 @@ _LAZY_MODULES = (
 # top-level names (as in `keras.Metric`) and the module that defines them
 _LAZY_NAMES = {
     "Initializer": "kara.initializers",
+    "Input": "kara.layers",
+    "InputSpec": "kara.layers",
+    "Layer": "kara.layers",
+    "Loss": "kara.losses",
     "Metric": "kara.metrics",
+    "Model": "kara.models",
+    "Sequential": "kara.models",
     "Regularizer": "kara.regularizers",
 }
 
