@@ -32,6 +32,7 @@ _LAZY_MODULES = (
     "activations",
     "callbacks",
     "constraints",
+    "datasets",
     "initializers",
     "layers",
     "losses",

@@ -71,3 +71,15 @@ class History(Callback):
             self.history.setdefault(key, []).append(value)
         if self.model is not None:
             self.model.history = self
+
+    def plot(self, keys=None, path=None, ax=None, show=None):
+        """Plots the loss and metric curves (needs matplotlib).
+
+        See `kara.utils.plotting.plot_history` for the arguments.
+
+        Returns:
+            The matplotlib `Figure`.
+        """
+        from kara.utils.plotting import plot_history
+
+        return plot_history(self, keys=keys, path=path, ax=ax, show=show)

@@ -8,7 +8,26 @@ Example:
 
 from kara.random import get_random_seed
 from kara.random import set_random_seed
+from kara.utils.model_visualization import model_to_dot
+from kara.utils.model_visualization import plot_model
 from kara.utils.naming import clear_session
+from kara.utils.numerical_utils import normalize
+from kara.utils.numerical_utils import to_categorical
+from kara.utils.plotting import loss_curve
+from kara.utils.plotting import plot_history
+from kara.utils.plotting import plot_loss_curve
 from kara.utils.progbar import Progbar
 
-__all__ = ["Progbar", "clear_session", "get_random_seed", "set_random_seed"]
+__all__ = [
+    "Progbar",
+    "clear_session",
+    "get_random_seed",
+    "loss_curve",
+    "model_to_dot",
+    "normalize",
+    "plot_history",
+    "plot_loss_curve",
+    "plot_model",
+    "set_random_seed",
+    "to_categorical",
+]

@@ -49,11 +49,16 @@ def serialize_object(obj, module, objects):
             "arguments as a dict."
         )
     builtin = objects.get(cls.__name__) is cls
+    registered = None
+    if not builtin:
+        from kara.saving import object_registration
+
+        registered = object_registration.get_registered_name(cls)
     return {
         "module": module if builtin else cls.__module__,
         "class_name": cls.__name__,
         "config": obj.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": registered,
     }
 
 
@@ -70,9 +75,11 @@ def deserialize_object(config, objects, kind, custom_objects=None):
     Returns:
         An instance (classes are called with their config), or a function.
     """
+    from kara.saving import object_registration
+
     table = dict(objects)
-    if custom_objects:
-        table.update(custom_objects)
+    # registered classes, `custom_objects` and `custom_object_scope`s
+    table.update(object_registration.custom_table(custom_objects))
     if isinstance(config, str):
         obj = _find(config, table, kind)
         return obj() if inspect.isclass(obj) else obj
@@ -85,6 +92,9 @@ def deserialize_object(config, objects, kind, custom_objects=None):
     class_name = config["class_name"]
     inner = config.get("config")
     if class_name == "function":  # Keras 3 form of a plain function
+        registered = config.get("registered_name")
+        if registered in table:  # a registered "package>name"
+            return table[registered]
         return _find(inner, table, kind)
     cls = _find(config.get("registered_name") or class_name, table, kind)
     if not inspect.isclass(cls):
