@@ -40,6 +40,7 @@ _LAZY_MODULES = (
     "models",
     "optimizers",
     "regularizers",
+    "saving",
     "testing",
 )
 # top-level names (as in `keras.Metric`) and the module that defines them

@@ -180,3 +180,13 @@ def enable_grad():
         yield
     finally:
         _GRAD_ENABLED = previous
+
+
+def enable_unsafe_deserialization():
+    """Allows loading Lambda bytecode and importing modules a file names.
+
+    Only for files you trust: see `kara.saving`.
+    """
+    from kara.saving.serialization_lib import enable_unsafe_deserialization
+
+    enable_unsafe_deserialization()

@@ -1,15 +1,13 @@
 """A fake model and a fake `fit` loop for testing callbacks end to end.
 
-The real `Model.fit` is written elsewhere; until it is wired to these
-callbacks, the tests drive them through `fake_fit`, which calls the hooks
+The unit tests drive the callbacks through `fake_fit`, which calls the hooks
 exactly as the training loop does (see design.md §8.3) on a `FakeModel`
 exposing only what callbacks touch: `stop_training`, `get_weights` /
 `set_weights`, `optimizer.learning_rate` (settable), `save` /
 `save_weights`, `metrics` and `history`.
 
-TODO(e2e): once `kara.Model.fit` runs with callbacks, add the same
-scenarios with a real `Sequential` model and `fit` (see the TODO(e2e)
-markers in the test files).
+The same scenarios with a real `Sequential` model and `fit` are in
+`test_e2e_fit.py`.
 """
 
 import numpy as np

@@ -1,10 +1,7 @@
 """BackupAndRestore: an interrupted fit resumes from the last epoch.
 
-TODO(e2e): with a real model, interrupt `fit` (a callback raising at epoch
-3), run `fit` again with the same `BackupAndRestore`, and check that
-`history.epoch` starts at 3 and the final weights equal an uninterrupted
-run's. This needs `fit` to start from `model._initial_epoch` when the
-callback sets it in `on_train_begin`.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import json
@@ -41,7 +38,7 @@ def test_resume_from_last_completed_epoch(tmp_path):
             model, [BackupAndRestore(backup_dir), _interrupt_at(3)], steps=2
         )
     assert sorted(os.listdir(backup_dir)) == [
-        "latest.weights.npz",
+        "latest.weights.h5",
         "training_metadata.json",
     ]
     with open(os.path.join(backup_dir, "training_metadata.json")) as f:
@@ -59,9 +56,11 @@ def test_keep_checkpoint(tmp_path):
     backup_dir = str(tmp_path / "backup")
     model = FakeModel(LOGS[:2])
     fake_fit(model, [BackupAndRestore(backup_dir, delete_checkpoint=False)])
-    with np.load(os.path.join(backup_dir, "latest.weights.npz")) as data:
-        np.testing.assert_array_equal(data["arr_0"], model.weights_at[1][0])
-        assert int(data["_kara_epoch"]) == 2
+    import h5py
+
+    with h5py.File(os.path.join(backup_dir, "latest.weights.h5")) as data:
+        np.testing.assert_array_equal(data["vars/0"], model.weights_at[1][0])
+        assert int(data.attrs["kara_epoch"]) == 2
 
 
 def test_corrupt_latest_falls_back_to_previous(tmp_path):
@@ -75,7 +74,7 @@ def test_corrupt_latest_falls_back_to_previous(tmp_path):
                 _interrupt_at(3),
             ],
         )
-    with open(os.path.join(backup_dir, "latest.weights.npz"), "wb") as f:
+    with open(os.path.join(backup_dir, "latest.weights.h5"), "wb") as f:
         f.write(b"garbage")
     resumed = FakeModel(LOGS)
     cb = BackupAndRestore(backup_dir, double_checkpoint=True)

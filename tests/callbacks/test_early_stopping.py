@@ -1,9 +1,7 @@
 """EarlyStopping, end to end through the fake fit loop.
 
-TODO(e2e): add the same scenario with a real model: `fit` on data where
-`val_loss` rises after a few epochs, `EarlyStopping(patience=2,
-restore_best_weights=True)`, then assert `model.get_weights()` equals the
-weights saved at the best epoch and `history.epoch` stops early.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import numpy as np

@@ -1,8 +1,7 @@
 """LearningRateScheduler through the fake fit loop.
 
-TODO(e2e): with a real model, check that `fit` trains with the scheduled
-rates (`history.history["learning_rate"]`) and the optimizer ends with the
-last one.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import numpy as np

@@ -1,8 +1,7 @@
 """ModelCheckpoint, end to end through the fake fit loop.
 
-TODO(e2e): add the same scenarios with a real model and `fit`, then load
-the saved files back (`kara.models.load_model`, `model.load_weights`) and
-compare predictions.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import os

@@ -1,8 +1,7 @@
 """ReduceLROnPlateau, end to end through the fake fit loop.
 
-TODO(e2e): add the same scenario with a real model: `fit` with
-`ReduceLROnPlateau(patience=1)` on a plateauing `val_loss`, then assert
-`history.history["learning_rate"]` and `model.optimizer.learning_rate`.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import warnings

@@ -1,8 +1,7 @@
 """TerminateOnNaN, end to end through the fake fit loop.
 
-TODO(e2e): add the same scenario with a real model: `fit` with a huge
-learning rate so the loss overflows, and assert training stops in the
-batch where the loss became NaN/inf.
+The same scenario with a real model and `fit`:
+`tests/callbacks/test_e2e_fit.py`.
 """
 
 import pytest

@@ -37,8 +37,14 @@ def test_lambda_training_argument_is_passed():
 
 def test_lambda_config_named_function_round_trip():
     layer = L.Lambda(_double, arguments={"factor": 5.0})
-    clone = L.Lambda.from_config(layer.get_config())
+    config = layer.get_config()
+    # safe mode never imports the module a config names
+    with pytest.raises(ValueError, match="custom_objects"):
+        L.Lambda.from_config(config)
+    clone = L.Lambda.from_config(config, custom_objects={"_double": _double})
     assert clone.function is _double and clone.arguments == {"factor": 5.0}
+    clone = L.Lambda.from_config(config, safe_mode=False)
+    assert clone.function is _double
 
 
 def test_python_lambda_needs_safe_mode_false():

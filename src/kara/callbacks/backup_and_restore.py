@@ -3,36 +3,38 @@
 At the end of every epoch (or every N batches) the callback writes, in
 `backup_dir`:
 
-- `latest.weights.npz`: the model's weights (`model.get_weights()`, in
-  order, as `arr_0`, `arr_1`, ...) plus the training position
-  (`_kara_epoch`, `_kara_batch`), in one NumPy `.npz` file;
+- `latest.weights.h5`: the model's weights and its optimizer's state, in
+  Keras 3's `.weights.h5` layout (so `model.load_weights` reads it too),
+  plus, as attributes of the file, the training position (`kara_epoch`,
+  `kara_batch`) and the state of kara's random generators (the global
+  one, which shuffles and draws dropout masks, and each layer's seeded
+  one);
 - `training_metadata.json`: `{"epoch": ..., "batch": ...}`, the same
   position in a human-readable form (Keras's file name).
 
 Both go through `atomic_write`, so a crash mid-save leaves the previous
 backup intact. If `fit` is run again with the same callback (or the same
-`backup_dir`), `on_train_begin` loads the weights and sets
-`model._initial_epoch` to the first epoch not completed; the training loop
-starts from there. When `fit` finishes normally the folder is deleted
-(unless `delete_checkpoint=False`).
+`backup_dir`), `on_train_begin` restores the weights, the optimizer state
+and the random state, and sets `model._initial_epoch` to the first epoch
+not completed; the training loop starts from there. A run resumed after
+an epoch-end backup then continues exactly (bit for bit) as if it had
+never stopped. When `fit` finishes normally the folder is deleted (unless
+`delete_checkpoint=False`).
 
-The position is read from the `.npz` file, which holds the weights and the
-epoch together: they cannot disagree. (The optimizer's state is not saved
-yet: after a resume, Adam's moments start again from zero.)
+The position is read from the weights file, which holds the weights and
+the epoch together: they cannot disagree.
 """
 
 import json
 import os
 import shutil
-import zipfile
-
-import numpy as np
 
 from kara.callbacks.callback import Callback
 from kara.utils.io_utils import atomic_write
 
-_WEIGHTS = "latest.weights.npz"
+_WEIGHTS = "latest.weights.h5"
 _METADATA = "training_metadata.json"
+_KEYS = ("kara_epoch", "kara_batch", "kara_rng_state")
 
 
 class BackupAndRestore(Callback):
@@ -115,15 +117,20 @@ class BackupAndRestore(Callback):
                 "unbuilt. You can build it beforehand by calling it on a "
                 "batch of data."
             )
+        from kara.saving.h5_weights import WeightsFileError
+
         try:
             self._load(self._weights_path)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        except (OSError, ValueError, KeyError, WeightsFileError):
             if not os.path.exists(self._prev_weights_path):
                 raise
             self._load(self._prev_weights_path)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
+        # a mid-epoch backup restarts this epoch: keep the random state
+        # its shuffling started from
+        self._epoch_rng_state = _rng_state(self.model)
 
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
@@ -161,26 +168,104 @@ class BackupAndRestore(Callback):
         if self.double_checkpoint:
             _copy_atomically(self._weights_path, self._prev_weights_path)
             _copy_atomically(self._metadata_path, self._prev_metadata_path)
-        weights = self.model.get_weights()
-        arrays = {f"arr_{i}": np.asarray(w) for i, w in enumerate(weights)}
-        arrays["_kara_epoch"] = np.int64(epoch)
-        arrays["_kara_batch"] = np.int64(batch)
+        rng = _rng_state(self.model)
+        if batch != 0 and getattr(self, "_epoch_rng_state", None):
+            rng = self._epoch_rng_state
+        attrs = {
+            "kara_epoch": int(epoch),
+            "kara_batch": int(batch),
+            "kara_rng_state": json.dumps(rng),
+        }
+        data = _weights_bytes(self.model, attrs)
         with atomic_write(self._weights_path, "wb") as f:
-            np.savez(f, **arrays)
+            f.write(data)
         with atomic_write(self._metadata_path, "w") as f:
             json.dump({"epoch": int(epoch), "batch": int(batch)}, f)
 
     def _load(self, weights_path):
-        """Restores the weights and `model._initial_epoch`, if backed up."""
+        """Restores the weights, optimizer and random state, and
+        `model._initial_epoch`, if backed up."""
         if not os.path.exists(weights_path):
             return
-        with np.load(weights_path) as data:
-            count = sum(1 for k in data.files if k.startswith("arr_"))
-            weights = [data[f"arr_{i}"] for i in range(count)]
-            epoch = int(data["_kara_epoch"])
-        self.model.set_weights(weights)
+        from kara.saving import h5_weights
+
+        what = f"the backup {weights_path!r}"
+        stored, attrs = h5_weights.read_weights_and_attrs(
+            weights_path, what, _KEYS
+        )
+        if "kara_epoch" not in attrs:
+            raise ValueError(f"{what} has no training position.")
+        if _is_kara_model(self.model):
+            h5_weights.load_into(self.model, stored, what=what)
+        else:  # any object with get_weights/set_weights
+            self.model.set_weights(stored[""].arrays if "" in stored else [])
+        if "kara_rng_state" in attrs:
+            _set_rng_state(self.model, json.loads(attrs["kara_rng_state"]))
+        epoch = int(attrs["kara_epoch"])
         self.model._initial_epoch = epoch
         self._current_epoch = epoch
+
+
+def _is_kara_model(model):
+    from kara.layers.layer import Layer
+
+    return isinstance(model, Layer)
+
+
+def _weights_bytes(model, attrs):
+    """The `.weights.h5` bytes of the model's state, with `attrs`."""
+    from kara.saving import h5_weights
+
+    if _is_kara_model(model):
+        return h5_weights.weights_to_bytes(model, True, attrs)
+    import io
+
+    h5py = h5_weights.import_h5py()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        group = f.create_group("vars")
+        for i, w in enumerate(model.get_weights()):
+            group[str(i)] = w
+        for key, value in attrs.items():
+            f.attrs[key] = value
+    return buffer.getvalue()
+
+
+def _seed_generators(model):
+    """`{path: SeedGenerator}` of the layers' own seeded generators."""
+    from kara.random import SeedGenerator
+    from kara.saving import object_walk
+
+    if not _is_kara_model(model):
+        return {}
+    found = {}
+    for path, obj in object_walk.saveable_entries(model):
+        for attr, value in sorted(vars(obj).items()):
+            if isinstance(value, SeedGenerator):
+                found[f"{path}/{attr}"] = value
+    return found
+
+
+def _rng_state(model):
+    from kara import random
+
+    return {
+        "global": random.global_generator().bit_generator.state,
+        "layers": {
+            path: gen.generator.bit_generator.state
+            for path, gen in _seed_generators(model).items()
+        },
+    }
+
+
+def _set_rng_state(model, state):
+    from kara import random
+
+    random.global_generator().bit_generator.state = state["global"]
+    generators = _seed_generators(model)
+    for path, value in state.get("layers", {}).items():
+        if path in generators:
+            generators[path].generator.bit_generator.state = value
 
 
 def _copy_atomically(src, dst):

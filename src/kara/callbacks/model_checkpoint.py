@@ -21,9 +21,9 @@ from kara.callbacks.monitor_callback import MonitorCallback
 from kara.utils import naming
 from kara.utils.io_utils import print_msg
 
-# File endings kara's saving code reads back.
-MODEL_SUFFIXES = (".keras", ".h5", ".npz")
-WEIGHTS_SUFFIXES = (".weights.h5", ".weights.npz", ".h5", ".npz")
+# File endings `model.save` / `model.save_weights` write (Keras 3's).
+MODEL_SUFFIXES = (".keras",)
+WEIGHTS_SUFFIXES = (".weights.h5",)
 
 
 class _MessageKeyError(KeyError):
@@ -39,9 +39,8 @@ class ModelCheckpoint(MonitorCallback):
     Args:
         filepath: where to save; a template that may use `{epoch}`,
             `{batch}` and log keys (`"{epoch:02d}-{val_loss:.2f}.keras"`).
-            Must end in `.keras` (or `.h5`, `.npz`), or, with
-            `save_weights_only=True`, in `.weights.h5` (or `.weights.npz`,
-            `.h5`, `.npz`).
+            Must end in `.keras`, or, with `save_weights_only=True`, in
+            `.weights.h5` (checked here, not after the first epoch).
         monitor: the log key `save_best_only` compares.
         verbose: 1 prints a line for each save (or skipped save).
         save_best_only: save only when `monitor` improves on the best so

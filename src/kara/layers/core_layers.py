@@ -192,17 +192,8 @@ def _deserialize_function(config, custom_objects, safe):
             tuple(defaults) if defaults else None,
             closure,
         )
-    name = config.get("config")
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    import importlib
+    # A named function: looked up among custom objects and kara's own
+    # functions; a module the file names is imported only if not safe.
+    from kara.saving.serialization_lib import resolve_function
 
-    module = importlib.import_module(config.get("module") or "__main__")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise ValueError(
-            f"Could not find the function {name!r} of a Lambda layer in "
-            f"module {config.get('module')!r}. Pass it with "
-            "`custom_objects={'" + str(name) + "': function}`."
-        ) from None
+    return resolve_function(config, custom_objects, safe_mode=safe)

@@ -18,7 +18,14 @@ import inspect
 
 from kara.utils import naming
 
-_MODULES = {"Sequential": "keras", "Functional": "keras", "Model": "keras"}
+# Keras 3's "module" (and "registered_name") of the model classes
+_MODULES = {
+    "Sequential": ("keras", None),
+    "Functional": ("keras.src.models.functional", "Functional"),
+    "Model": ("keras", None),
+}
+# registered-name prefixes that stand for built-in classes
+_BUILTIN_PACKAGES = ("keras", "kara")
 
 
 def _builtins():
@@ -36,22 +43,56 @@ def _builtins():
 
 def serialize(layer):
     """Returns the Keras 3 config dict of `layer`."""
+    from kara.saving import object_registration
+
     table = _builtins()
     cls = type(layer)
     name = cls.__name__
-    builtin = table.get(name) is cls
+    if table.get(name) is cls:
+        module, registered = _MODULES.get(name, ("keras.layers", None))
+    else:
+        module = cls.__module__
+        registered = object_registration.get_registered_name(cls)
+    config = layer.get_config()
+    if _is_lambda(cls):
+        config = _keras_function_names(config)
     out = {
-        "module": _MODULES.get(name, "keras.layers")
-        if builtin
-        else cls.__module__,
+        "module": module,
         "class_name": name,
-        "config": layer.get_config(),
-        "registered_name": None if builtin else name,
+        "config": config,
+        "registered_name": registered,
     }
     build_config = layer.get_build_config()
     if build_config is not None and name != "InputLayer":
         out["build_config"] = build_config
     return out
+
+
+def find_class(config, custom_objects=None):
+    """The layer class a config dict names, or `None` if unknown.
+
+    Custom objects (registered, passed, or in a `custom_object_scope`) are
+    looked up by registered name (`"package>Name"`), then by class name;
+    built-in layers by class name.
+    """
+    from kara.saving import object_registration
+
+    custom = object_registration.custom_table(custom_objects)
+    class_name = config.get("class_name")
+    registered = config.get("registered_name")
+    for key in (registered, class_name):
+        if isinstance(key, str) and key in custom:
+            return custom[key]
+    table = _builtins()
+    if isinstance(class_name, str) and class_name in table:
+        package = registered.split(">")[0] if registered else None
+        if (
+            not registered
+            or registered == class_name
+            or (package in _BUILTIN_PACKAGES)
+        ):
+            return table[class_name]
+    return None
 
 
 def deserialize(config, custom_objects=None, safe_mode=None):
@@ -61,36 +102,44 @@ def deserialize(config, custom_objects=None, safe_mode=None):
         config: a dict with `"class_name"` and `"config"`.
         custom_objects: `{name: class}` for your own layers.
         safe_mode: `False` allows Lambda layers holding Python lambdas.
+            `None` means safe unless inside
+            `kara.saving.SafeModeScope(False)`.
 
     Returns:
         A layer, built if the config recorded its input shape.
     """
+    from kara.saving import serialization_lib
+
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             f"Could not interpret layer config: {config!r}. Expected a dict "
             "with 'class_name' and 'config' keys."
         )
-    table = _builtins()
-    if custom_objects:
-        table.update(custom_objects)
+    if safe_mode is None:
+        safe_mode = serialization_lib.in_safe_mode()
     class_name = config["class_name"]
-    registered = config.get("registered_name")
-    cls = None
-    for key in (registered, class_name):
-        if key and key in table:
-            cls = table[key]
-            break
-        if key and ">" in key and key.split(">")[-1] in table:
-            cls = table[key.split(">")[-1]]
-            break
+    cls = find_class(config, custom_objects)
     if cls is None:
+        table = _builtins()
         hint = naming.suggestion(class_name, table)
         raise ValueError(
-            f"Unknown layer: {class_name!r}.{hint} "
-            "If it is a custom layer, pass it in `custom_objects="
-            f"{{'{class_name}': {class_name}}}`."
+            f"Unknown layer: {class_name!r}.{hint} If it is your own "
+            "layer, decorate its class with "
+            "`@kara.saving.register_keras_serializable()` or pass "
+            f"`custom_objects={{'{class_name}': {class_name}}}`."
         )
     inner = dict(config.get("config") or {})
+    if _is_lambda(cls):
+        # Functions named in the file are found in tables only: loading
+        # never imports a module the file names (see serialization_lib).
+        for key in ("function", "output_shape"):
+            value = inner.get(key)
+            if isinstance(value, dict) and value.get("class_name") == (
+                "function"
+            ):
+                inner[key] = serialization_lib.resolve_function(
+                    value, custom_objects, safe_mode
+                )
     params = inspect.signature(cls.from_config).parameters
     kwargs = {}
     if "custom_objects" in params:
@@ -102,3 +151,31 @@ def deserialize(config, custom_objects=None, safe_mode=None):
     if build_config and not layer.built:
         layer.build_from_config(build_config)
     return layer
+
+
+def _keras_function_names(config):
+    """Writes kara's own functions in a Lambda as Keras 3 writes its own
+    (`{"module": "builtins", "config": "negative", ...}`), which Keras
+    resolves to `keras.ops.negative`; `kara.ops.negative` is not a module
+    Keras knows."""
+    config = dict(config)
+    for key in ("function", "output_shape"):
+        value = config.get(key)
+        if (
+            isinstance(value, dict)
+            and value.get("class_name") == "function"
+            and str(value.get("module", "")).startswith("kara.")
+        ):
+            config[key] = {
+                "module": "builtins",
+                "class_name": "function",
+                "config": value["config"],
+                "registered_name": "function",
+            }
+    return config
+
+
+def _is_lambda(cls):
+    from kara.layers.core_layers import Lambda
+
+    return issubclass(cls, Lambda)

@@ -33,6 +33,7 @@ from kara import config
 from kara.autograd.tensor import Tensor
 from kara.layers import layer as layer_module
 from kara.layers.layer import Layer
+from kara.models.saving_mixin import SavingMixin
 from kara.trainers.trainer import Trainer
 
 
@@ -44,7 +45,7 @@ def _is_functional_init(args, kwargs):
     )
 
 
-class Model(Trainer, Layer):
+class Model(SavingMixin, Trainer, Layer):
     """A trainable graph of layers (see the module docstring).
 
     Args:

@@ -1,44 +1,161 @@
 """What `compile` turns its `loss` and `metrics` arguments into.
 
 `CompileLoss` maps the model's outputs to loss functions (one loss, a list
-or a dict), weights them with `loss_weights`, and sums them. `CompileMetrics`
-resolves metric identifiers (strings such as `"accuracy"` are resolved from
-the shapes of the first batch, as Keras does) and updates them.
+or a dict), weights them with `loss_weights` and sums them. With several
+outputs it also tracks each output's (unweighted) loss as a running mean,
+logged as `<output>_loss`.
+
+`CompileMetrics` resolves metric identifiers on the first batch, when the
+shapes of labels and outputs are known (that is how `"accuracy"` becomes
+binary, sparse categorical or categorical accuracy), names them (prefix
+`<output>_` with several outputs, `weighted_` for a duplicate among
+`weighted_metrics`) and updates them.
+
+Outputs are taken in "flat order": the order of a list, or the sorted keys
+of a dict (as Keras's `tree.flatten`). Targets may be given in the same
+structure, as a list in flat order, or as a dict keyed by output name.
 """
+
+import copy
 
 import numpy as np
 
+from kara import config
 from kara import losses as losses_module
 from kara import metrics as metrics_module
 from kara.trainers.data_adapter import flatten
 
+# ------------------------------------------------------------- structure
 
-def _per_output(value, output_names, what):
+
+def output_names_of(y_pred, model_names=None):
+    """The output names in flat order (dict keys, model names, output_i)."""
+    if isinstance(y_pred, dict):
+        return sorted(y_pred)
+    n = len(flatten(y_pred))
+    if model_names and len(model_names) == n:
+        return list(model_names)
+    if n == 1:
+        return list(model_names or ["output"])[:1]
+    return [f"output_{i + 1}" for i in range(n)]
+
+
+def flat_targets(y_true, y_pred, names, what="y"):
+    """`y_true` as a list lined up with `flatten(y_pred)`."""
+    if y_true is None:
+        return [None] * len(names)
+    if not isinstance(y_pred, (list, tuple, dict)):
+        if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
+            return [y_true[0]]
+        if isinstance(y_true, dict) and len(y_true) == 1:
+            return list(y_true.values())
+        return [y_true]
+    if isinstance(y_true, dict):
+        missing = [n for n in names if n not in y_true]
+        if missing:
+            raise ValueError(
+                f"`{what}` is a dict with keys {sorted(y_true)}, but the "
+                f"model's outputs are {names}: no entry for {missing}. Use "
+                "the output names as keys."
+            )
+        return [y_true[n] for n in names]
+    flat = flatten(y_true)
+    if len(flat) == 1 and len(names) > 1 and what == "sample_weight":
+        return flat * len(names)  # one weight array for every output
+    if len(flat) != len(names):
+        raise ValueError(
+            f"The model has {len(names)} outputs ({names}), but `{what}` "
+            f"holds {len(flat)} array(s). Pass one array per output, as a "
+            "list in that order or a dict keyed by output name."
+        )
+    return flat
+
+
+def _per_output(value, names, what, keras3_lists=True):
     """Spreads a single value / list / dict over the outputs, in order."""
-    n = len(output_names)
+    n = len(names)
     if isinstance(value, dict):
-        unknown = [k for k in value if k not in output_names]
+        unknown = [k for k in value if k not in names]
         if unknown:
             raise ValueError(
                 f"`{what}` has keys {unknown} that are not output names. The "
-                f"model's outputs are {output_names}."
+                f"model's outputs are {names}."
             )
-        return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and n > 1:
-        if len(value) != n:
+        return [value.get(name) for name in names]
+    if isinstance(value, (list, tuple)):
+        if n == 1 and what in ("loss", "loss_weights"):
+            if len(value) != 1:
+                raise ValueError(
+                    f"`{what}` is a list of {len(value)} entries, but the "
+                    "model has one output. Pass a single value."
+                )
+            return list(value)
+        if len(value) != n and what in ("loss", "loss_weights"):
             raise ValueError(
                 f"`{what}` is a list of {len(value)} entries, but the model "
-                f"has {n} outputs ({output_names})."
+                f"has {n} outputs ({names}). Pass one per output, or a dict "
+                "keyed by output name."
             )
         return list(value)
-    if isinstance(value, (list, tuple)) and n == 1 and what == "loss":
-        if len(value) != 1:
+    return [value] * n
+
+
+# -------------------------------------------------------------- arguments
+
+# tf.keras 2 arguments of compile that kara accepts and ignores
+_KERAS2_COMPILE_ARGS = {
+    "sample_weight_mode",
+    "target_tensors",
+    "experimental_run_tf_function",
+    "distribute",
+    "pss_evaluation_shards",
+}
+
+
+def check_compile_args(kwargs, metrics, weighted_metrics, loss_weights):
+    """Validates compile's arguments; returns `(metrics, loss_weights)`.
+
+    `compile(opt, loss, ["accuracy"])` means metrics: that is tf.keras 2's
+    third positional argument (Keras 3's is `loss_weights`, which cannot
+    hold names), so such a list is taken as `metrics`.
+    """
+    unknown = sorted(set(kwargs) - _KERAS2_COMPILE_ARGS)
+    if unknown:
+        raise TypeError(
+            f"compile() got unexpected keyword arguments {unknown}. Valid "
+            "arguments: optimizer, loss, loss_weights, metrics, "
+            "weighted_metrics, run_eagerly, steps_per_execution, "
+            "jit_compile, auto_scale_loss."
+        )
+    if metrics is None and _holds_non_numbers(loss_weights):
+        metrics, loss_weights = loss_weights, None
+    for name, value in (
+        ("metrics", metrics),
+        ("weighted_metrics", weighted_metrics),
+    ):
+        if isinstance(value, str) or (
+            value is not None and not isinstance(value, (list, tuple, dict))
+        ):
             raise ValueError(
-                f"`loss` is a list of {len(value)} entries, but the model has "
-                "one output."
+                f"`{name}` must be a list (or a dict per output), e.g. "
+                f"{name}=['accuracy']. Received: {name}={value!r}"
             )
-        return list(value)
-    return [value] * n if what != "loss" or n == 1 else [value] * n
+    return metrics, loss_weights
+
+
+def _holds_non_numbers(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(
+        not isinstance(v, (int, float, np.number)) or isinstance(v, bool)
+        for v in value
+        if v is not None
+    )
+
+
+# ------------------------------------------------------------------ loss
 
 
 class CompileLoss:
@@ -47,81 +164,100 @@ class CompileLoss:
     Args:
         loss: a loss identifier, or a list/dict of them (one per output).
         loss_weights: optional scalars, list or dict.
-        output_names: the model's output names.
+        output_names: the model's output names, if known.
     """
 
-    def __init__(self, loss, loss_weights=None, output_names=("output",)):
-        self.output_names = list(output_names)
-        self.identifiers = _per_output(loss, self.output_names, "loss")
-        self.losses = [_get_loss(ident) for ident in self.identifiers]
-        if loss_weights is None:
-            self.weights = [1.0] * len(self.output_names)
-        else:
-            ws = _per_output(loss_weights, self.output_names, "loss_weights")
-            self.weights = [1.0 if w is None else float(w) for w in ws]
-        self._resolved = False
+    def __init__(self, loss, loss_weights=None, output_names=None):
+        self._user_loss = loss
+        self._user_weights = loss_weights
+        self.output_names = output_names
+        self.built = False
+        self.metrics = []  # per-output loss trackers (several outputs)
+        self.losses = []
+        self.weights = []
+        if not isinstance(loss, (list, tuple, dict)):
+            _get_loss(loss)  # fail at compile time on a bad name
 
-    def _resolve_strings(self, y_true, y_pred):
-        # "crossentropy"/"ce" pick binary, sparse or categorical CE by shape
-        for i, ident in enumerate(self.identifiers):
-            if isinstance(ident, str) and ident.lower() in (
-                "crossentropy",
-                "ce",
-            ):
-                t, p = flatten(y_true)[i], flatten(y_pred)[i]
-                name = _crossentropy_for(np.shape(t), tuple(p.shape))
-                self.losses[i] = _get_loss(name)
-        self._resolved = True
+    def build(self, y_true, y_pred):
+        names = output_names_of(y_pred, self.output_names)
+        self.names = names
+        idents = _per_output(self._user_loss, names, "loss")
+        trues = flat_targets(y_true, y_pred, names)
+        preds = flatten(y_pred)
+        self.losses = [
+            _get_loss(ident, t, p) for ident, t, p in zip(idents, trues, preds)
+        ]
+        if self._user_weights is None:
+            self.weights = [None] * len(names)
+        else:
+            ws = _per_output(self._user_weights, names, "loss_weights")
+            self.weights = [None if w is None else float(w) for w in ws]
+        active = [i for i, fn in enumerate(self.losses) if fn is not None]
+        if not active:
+            raise ValueError(
+                f"No loss to minimize: loss={self._user_loss!r} gives no loss "
+                f"for any of the outputs {names}."
+            )
+        self.metrics = []
+        self._trackers = [None] * len(names)
+        if len(active) > 1:
+            for i in active:
+                tracker = metrics_module.Mean(name=f"{names[i]}_loss")
+                self._trackers[i] = tracker
+                self.metrics.append(tracker)
+        self.built = True
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        """Returns the total loss Tensor and the per-output loss Tensors."""
-        trues, preds = flatten(y_true), flatten(y_pred)
-        if not self._resolved:
-            self._resolve_strings(y_true, y_pred)
-        if len(preds) != len(self.losses):
-            raise ValueError(
-                f"The model has {len(preds)} outputs but the loss was given "
-                f"for {len(self.losses)}."
-            )
-        if len(trues) != len(preds):
-            raise ValueError(
-                f"The model has {len(preds)} outputs, but y holds "
-                f"{len(trues)} arrays. Pass one target array per output."
-            )
-        sws = flatten(sample_weight) if sample_weight is not None else []
-        if len(sws) == 1 and len(preds) > 1:
-            sws = sws * len(preds)
+        """Returns the total loss (a Tensor); updates per-output trackers."""
+        if not self.built:
+            self.build(y_true, y_pred)
+        if len(self.losses) == 1:  # fast path: one output
+            fn, w = self.losses[0], self.weights[0]
+            if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
+                y_true = y_true[0]
+            if isinstance(y_pred, (list, tuple, dict)):
+                y_pred = flatten(y_pred)[0]
+            if isinstance(sample_weight, (list, tuple)):
+                sample_weight = sample_weight[0]
+            value = fn(y_true, y_pred, sample_weight=sample_weight)
+            return value if w is None else value * w
+        names = self.names
+        trues = flat_targets(y_true, y_pred, names)
+        preds = flatten(y_pred)
+        sws = flat_targets(sample_weight, y_pred, names, "sample_weight")
         total = None
-        per_output = []
-        for i, (fn, w) in enumerate(zip(self.losses, self.weights)):
+        for i, fn in enumerate(self.losses):
             if fn is None:
-                per_output.append(None)
                 continue
-            sw = sws[i] if sws else None
-            value = (
-                fn(trues[i], preds[i], sample_weight=sw)
-                if sw is not None
-                else fn(trues[i], preds[i])
-            )
-            per_output.append(value)
-            term = value if w == 1.0 else value * w
+            value = fn(trues[i], preds[i], sample_weight=sws[i])
+            tracker = self._trackers[i]
+            if tracker is not None:
+                tracker.update_state(
+                    value.data, sample_weight=int(preds[i].shape[0])
+                )
+            w = self.weights[i]
+            term = value if w is None else value * w
             total = term if total is None else total + term
-        if total is None:
-            raise ValueError(
-                "No loss to minimize: every output's loss is None."
-            )
-        return total, per_output
+        return total
 
 
-def _get_loss(identifier):
-    """A `Loss` for a compile identifier; functions get a reducing wrapper."""
+def _get_loss(identifier, y_true=None, y_pred=None):
+    """A `Loss` for a compile identifier; functions get a reducing wrapper.
+
+    `"crossentropy"`/`"ce"` (a tf.keras 2 convenience) pick binary, sparse
+    or categorical cross-entropy from the shapes of the first batch.
+    """
     if identifier is None:
         return None
     if isinstance(identifier, str) and identifier.lower() in (
         "crossentropy",
         "ce",
     ):
-        return identifier  # resolved from the shapes of the first batch
+        if y_pred is None:
+            return identifier
+        identifier = _crossentropy_for(
+            tuple(getattr(y_true, "shape", ())), tuple(y_pred.shape)
+        )
     loss = losses_module.get(identifier)
     if isinstance(loss, losses_module.Loss):
         return loss
@@ -139,35 +275,59 @@ def _crossentropy_for(y_true_shape, y_pred_shape):
     return "categorical_crossentropy"
 
 
+# --------------------------------------------------------------- metrics
+
+
 class CompileMetrics:
     """The metrics of `compile(metrics=..., weighted_metrics=...)`.
 
-    Metrics are resolved on the first batch, when the shapes of `y_true`
-    and `y_pred` are known (that is how `"accuracy"` becomes binary,
-    sparse categorical or categorical accuracy).
+    Under the Keras 3 profile `model.metrics` lists this container (named
+    `"compile_metrics"`) and each metric keeps its own name (`"accuracy"`),
+    while the log key may carry a prefix (`"cls_accuracy"`). Under the
+    keras2 profile each metric is renamed to its log key.
+
+    Args:
+        metrics: metric identifiers, a list, a list per output, or a dict.
+        weighted_metrics: the same, for metrics that receive the sample
+            weights (class weights included).
+        output_names: the model's output names, if known.
     """
 
-    def __init__(self, metrics, weighted_metrics, output_names):
-        self.output_names = list(output_names)
+    name = "compile_metrics"
+
+    def __init__(self, metrics, weighted_metrics, output_names=None):
+        self.output_names = output_names
         self._metrics_arg = metrics
         self._weighted_arg = weighted_metrics
-        self.metrics = []  # flat list of (output index, metric, weighted)
+        self._entries = []  # (output index, metric, weighted, log key)
         self.built = False
 
-    def _per_output_lists(self, arg, what):
+    @property
+    def metrics(self):
+        """The metric objects: all `metrics`, then all `weighted_metrics`."""
+        return [m for _, m, _, _ in self._entries]
+
+    def _spread(self, arg, names, what):
+        """One list of identifiers per output."""
+        n = len(names)
         if arg is None:
-            return [[] for _ in self.output_names]
+            return [[] for _ in names]
         if isinstance(arg, dict):
-            spread = _per_output(arg, self.output_names, what)
+            spread = _per_output(arg, names, what)
         elif (
-            len(self.output_names) > 1
-            and isinstance(arg, (list, tuple))
-            and arg
-            and all(isinstance(a, (list, tuple, type(None))) for a in arg)
+            isinstance(arg, (list, tuple))
+            and n > 1
+            and len(arg) == n
+            and (
+                config.profile() == "keras3"
+                or all(isinstance(a, (list, tuple, type(None))) for a in arg)
+            )
         ):
-            spread = _per_output(list(arg), self.output_names, what)
+            spread = list(arg)  # one entry per output
+        elif isinstance(arg, (list, tuple)):
+            spread = [list(arg)] * n  # every metric on every output
         else:
-            spread = [arg] * len(self.output_names)
+            spread = [arg] * n
         out = []
         for entry in spread:
             if entry is None:
@@ -178,61 +338,86 @@ class CompileMetrics:
                 out.append([entry])
         return out
 
-    def build(self, y_true, y_pred, loss=None):
-        trues, preds = flatten(y_true), flatten(y_pred)
-        resolved = []
+    def build(self, y_true, y_pred, losses=None):
+        names = output_names_of(y_pred, self.output_names)
+        trues = flat_targets(y_true, y_pred, names)
+        preds = flatten(y_pred)
+        losses = losses or [None] * len(names)
+        used = set()
+
+        def resolve(ident, i):
+            if isinstance(ident, metrics_module.Metric):
+                if id(ident) in used:  # the same object on two outputs
+                    ident = copy.deepcopy(ident)
+                    ident.reset_state()
+                used.add(id(ident))
+            return metrics_module.resolve_metric(
+                ident,
+                getattr(trues[i], "shape", None),
+                tuple(preds[i].shape),
+                loss=losses[i] if i < len(losses) else None,
+            )
+
+        groups = []
         for arg, what in (
             (self._metrics_arg, "metrics"),
             (self._weighted_arg, "weighted_metrics"),
         ):
-            resolved.append(
+            groups.append(
                 [
-                    [
-                        metrics_module.resolve_metric(
-                            ident,
-                            np.shape(trues[i]),
-                            tuple(preds[i].shape),
-                            loss=loss,
-                        )
-                        for ident in idents
-                    ]
-                    for i, idents in enumerate(
-                        self._per_output_lists(arg, what)
-                    )
+                    [resolve(ident, i) for ident in idents]
+                    for i, idents in enumerate(self._spread(arg, names, what))
                 ]
             )
-        multi = len(self.output_names) > 1
         keys, weighted_keys = metrics_module.compile_metric_names(
-            [[m.name for m in ms] for ms in resolved[0]],
-            [[m.name for m in ms] for ms in resolved[1]],
-            self.output_names if multi else None,
+            [[m.name for m in ms] for ms in groups[0]],
+            [[m.name for m in ms] for ms in groups[1]],
+            names if len(names) > 1 else None,
         )
-        for weighted, groups, names in (
-            (False, resolved[0], keys),
-            (True, resolved[1], weighted_keys),
+        rename = config.profile() == "keras2"
+        self._entries = []
+        for weighted, group, group_keys in (
+            (False, groups[0], keys),
+            (True, groups[1], weighted_keys),
         ):
-            for i, (ms, ns) in enumerate(zip(groups, names)):
-                for m, name in zip(ms, ns):
-                    m.name = name
-                    self.metrics.append((i, m, weighted))
+            for i, (ms, ks) in enumerate(zip(group, group_keys)):
+                for m, key in zip(ms, ks):
+                    if rename:
+                        m.name = key
+                    self._entries.append((i, m, weighted, key))
+        if rename:  # tf.keras 2 logs per output: metrics, then weighted
+            self._entries.sort(key=lambda e: e[0])
+        self._names = names
         self.built = True
 
-    def update_state(self, y_true, y_pred, sample_weight=None, loss=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, losses=None):
         if not self.built:
-            self.build(y_true, y_pred, loss)
-        if not self.metrics:
+            self.build(y_true, y_pred, losses)
+        if not self._entries:
             return
-        trues, preds = flatten(y_true), flatten(y_pred)
-        sws = flatten(sample_weight) if sample_weight is not None else []
-        if len(sws) == 1 and len(preds) > 1:
-            sws = sws * len(preds)
-        for i, m, weighted in self.metrics:
-            sw = sws[i] if (weighted and sws) else None
+        names = self._names
+        if len(names) == 1:
+            if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
+                y_true = y_true[0]
+            if isinstance(y_pred, (list, tuple, dict)):
+                y_pred = flatten(y_pred)[0]
+            if isinstance(sample_weight, (list, tuple)):
+                sample_weight = sample_weight[0]
+            for _, m, weighted, _ in self._entries:
+                sw = sample_weight if weighted else None
+                m.update_state(y_true, y_pred, sample_weight=sw)
+            return
+        trues = flat_targets(y_true, y_pred, names)
+        preds = flatten(y_pred)
+        sws = flat_targets(sample_weight, y_pred, names, "sample_weight")
+        for i, m, weighted, _ in self._entries:
+            sw = sws[i] if weighted else None
             m.update_state(trues[i], preds[i], sample_weight=sw)
 
     def reset_state(self):
-        for _, m, _ in self.metrics:
+        for _, m, _, _ in self._entries:
             m.reset_state()
 
-    def results(self):
-        return {m.name: float(m.result()) for _, m, _ in self.metrics}
+    def result(self):
+        """`{log key: value}` of every metric."""
+        return {key: m.result() for _, m, _, key in self._entries}

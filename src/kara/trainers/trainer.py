@@ -1,21 +1,34 @@
 """`Trainer`: compile, fit, evaluate, predict, as a mixin of `Model`.
 
-The loop follows Keras's (torch-backend) trainer. One training step:
+The loop follows Keras's (torch-backend) trainer. One training step
+(`train_step`, which a subclass may override):
 
-1. forward pass (`self(x, training=True)`);
-2. loss: the compiled loss with sample weights, plus regularization losses;
-3. `loss.backward()` fills `.grad` of the trainable weights;
-4. `optimizer.apply(grads, weights)` updates them in place;
-5. the loss tracker (a batch-size-weighted mean) and the metrics update.
+1. forward pass, `y_pred = self(x, training=True)`;
+2. loss: the compiled loss with sample weights, plus regularization
+   losses (`compute_loss`);
+3. the loss tracker adds the loss, weighted by the batch size: the logged
+   `loss` is the running mean of the pre-update batch losses;
+4. `loss.backward()` fills `.grad` of the trainable weights and
+   `optimizer.apply` updates them in place;
+5. the compiled metrics update, and the step returns the logs.
 
-A softmax or sigmoid output remembers its logits (`_keras_logits`), and
-the cross-entropy losses then compute from the logits with one fused, exact
-op, as Keras's TensorFlow backend does. `predict` and `evaluate` run
-without recording a graph.
+A softmax or sigmoid output remembers its logits (`_keras_logits`) and
+the cross-entropy losses then compute from the logits, as Keras's
+TensorFlow backend does, so `fit`/`evaluate` may differ slightly from
+`loss(y, model.predict(x))` when outputs saturate. `predict` and
+`evaluate` run without recording a graph.
+
+Example:
+>>> import numpy as np, kara
+>>> model = kara.Sequential([kara.Input((2,)), kara.layers.Dense(1)])
+>>> model.compile(optimizer="sgd", loss="mse")
+>>> history = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=2,
+...                     verbose=0)
+>>> history.epoch
+[0, 1]
 """
 
-import signal
-import threading
+import inspect
 import warnings
 
 import numpy as np
@@ -23,26 +36,52 @@ import numpy as np
 from kara import config
 from kara import metrics as metrics_module
 from kara import optimizers as optimizers_module
+from kara.trainers import compile_utils
 from kara.trainers import data_adapter
+from kara.trainers import trainer_utils as utils
 from kara.trainers.compile_utils import CompileLoss
 from kara.trainers.compile_utils import CompileMetrics
 from kara.trainers.data_adapter import flatten
 from kara.trainers.data_adapter import map_structure
 from kara.trainers.data_adapter import unpack_x_y_sample_weight
+from kara.trainers.epoch_iterator import EpochIterator
+from kara.trainers.on_batch import OnBatchMethods
+
+# tf.keras 2 arguments of evaluate that kara accepts and ignores
+_NO_EFFECT = {"max_queue_size", "workers", "use_multiprocessing"}
 
 
 def _batch_size_of(x):
-    arrays = flatten(x)
-    return arrays[0].shape[0] if arrays else 0
+    for a in flatten(x):
+        if a is not None:
+            return int(a.shape[0])
+    return 0
 
 
-class Trainer:
+def _to_numpy(t):
+    return np.asarray(getattr(t, "data", t))
+
+
+class Trainer(OnBatchMethods):
     """Training and inference methods shared by every Model."""
 
     compiled = False
     optimizer = None
     stop_training = False
+    stop_evaluating = False
+    stop_predicting = False
     history = None
+    _compile_loss = None
+    _compile_metrics = None
+    _loss_tracker = None
+
+    def __setattr__(self, name, value):
+        # metrics set as attributes (self.mae = Mean()) join model.metrics
+        if isinstance(value, metrics_module.Metric) and name[:1] != "_":
+            tracked = self.__dict__.setdefault("_metrics", [])
+            if all(value is not m for m in tracked):
+                tracked.append(value)
+        super().__setattr__(name, value)
 
     # ----------------------------------------------------------- compile
     def compile(
@@ -56,44 +95,61 @@ class Trainer:
         steps_per_execution=1,
         jit_compile="auto",
         auto_scale_loss=True,
+        **kwargs,
     ):
         """Configures the model for training.
 
         Args:
             optimizer: an optimizer name (`"adam"`) or instance.
-            loss: a loss name, instance or function; or a list/dict of
-                them, one per output.
-            loss_weights: scalars weighting each output's loss.
-            metrics: metric names, instances or functions (`"accuracy"`
-                is resolved from the shapes of labels and outputs).
-            weighted_metrics: metrics that receive the sample weights.
-            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss:
-                accepted for compatibility; kara always runs eagerly, one
-                step at a time, so they have no effect.
+            loss: a loss name, instance or function `fn(y_true, y_pred)`;
+                or a list / dict of them, one per output (None for an
+                output without loss).
+            loss_weights: scalars weighting each output's loss (a list or
+                dict for several outputs).
+            metrics: metric names, instances or functions; `"accuracy"`
+                is resolved from the shapes of labels and outputs. For
+                several outputs, a list per output or a dict.
+            weighted_metrics: metrics that also receive the sample weights
+                (and class weights).
+            run_eagerly, steps_per_execution, jit_compile,
+                auto_scale_loss: accepted for compatibility; kara always
+                runs eagerly, one step at a time, so they have no effect.
+            **kwargs: tf.keras 2 arguments without effect
+                (`sample_weight_mode`, `target_tensors`,
+                `experimental_run_tf_function`).
 
         Example:
         >>> import kara
         >>> model = kara.Sequential([kara.layers.Dense(1)])
-        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
         """
+        metrics, loss_weights = compile_utils.check_compile_args(
+            kwargs, metrics, weighted_metrics, loss_weights
+        )
         self.optimizer = optimizers_module.get(optimizer)
-        names = self._output_names_for_compile()
+        names = list(getattr(self, "output_names", None) or []) or None
         self._compile_loss = (
             None if loss is None else CompileLoss(loss, loss_weights, names)
         )
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._compile_metrics = (
+            None
+            if metrics is None and weighted_metrics is None
+            else CompileMetrics(metrics, weighted_metrics, names)
+        )
         self._loss_tracker = metrics_module.Mean(name="loss")
+        self._compile_config = {
+            "optimizer": optimizer,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+        }
         self.compiled = True
         self.stop_training = False
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile
-
-    def _output_names_for_compile(self):
-        names = getattr(self, "output_names", None)
-        if names:
-            return list(names)
-        return ["output"]
+        self._warned_no_grad = False
 
     def _assert_compiled(self, what):
         if not self.compiled:
@@ -107,12 +163,35 @@ class Trainer:
     # ------------------------------------------------------------ metrics
     @property
     def metrics(self):
-        """The loss tracker and the compiled metrics."""
+        """The model's metrics, in Keras's order.
+
+        Keras 3: the loss tracker, the compiled metrics (one container
+        named `compile_metrics`), the per-output loss trackers, then
+        metrics set as attributes. tf.keras 2 (keras2 profile): empty
+        before the first batch, then the loss tracker, per-output losses
+        and each compiled metric.
+        """
+        own = list(self.__dict__.get("_metrics", ()))
         if not self.compiled:
-            return []
-        return [self._loss_tracker] + [
-            m for _, m, _ in self._compile_metrics.metrics
-        ]
+            return own
+        loss_metrics = self._compile_loss.metrics if self._compile_loss else []
+        cm = self._compile_metrics
+        if config.profile() == "keras2":
+            loss_built = self._compile_loss is None or self._compile_loss.built
+            if not loss_built:
+                return own
+            return (
+                [self._loss_tracker]
+                + loss_metrics
+                + (cm.metrics if cm is not None else [])
+                + own
+            )
+        return (
+            [self._loss_tracker]
+            + ([cm] if cm is not None else [])
+            + loss_metrics
+            + own
+        )
 
     @property
     def metrics_names(self):
@@ -122,78 +201,130 @@ class Trainer:
         for m in self.metrics:
             m.reset_state()
 
-    def _logs(self):
-        """Current metric results; Keras 3 sorts the keys, tf.keras 2 not."""
-        logs = {"loss": float(self._loss_tracker.result())}
-        logs.update(self._compile_metrics.results())
+    def get_metrics_result(self):
+        """The current result of every metric, as `{name: float}`.
+
+        Keras 3 sorts the keys; tf.keras 2 keeps the order of `metrics`.
+        """
+        logs = {}
+        for m in self.metrics:
+            result = m.result()
+            if isinstance(result, dict):
+                for k, v in result.items():
+                    logs[k] = float(v)
+            else:
+                logs[m.name] = float(result)
         if config.profile() == "keras3":
             logs = dict(sorted(logs.items()))
         return logs
+
+    def _metrics_or_logs(self, logs):
+        """Metric results, unless a custom step logs other keys."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) != set(results):
+            return logs
+        return results
+
+    def _flatten_logs(self, logs):
+        names = []
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics):
+                names += [sub.name for sub in m.metrics]
+            else:
+                names.append(m.name)
+        return utils.flatten_metrics_in_order(logs, names)
 
     # --------------------------------------------------------------- steps
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
-        """The compiled loss plus the regularization losses."""
-        if self._compile_loss is None:
-            total = None
-        else:
-            total, _ = self._compile_loss(y, y_pred, sample_weight)
-        for reg in self.losses:
-            total = reg if total is None else total + reg
+        """The compiled loss plus the regularization losses (a Tensor)."""
+        total = None
+        if self._compile_loss is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
         if total is None:
             raise ValueError(
-                "The model has no loss to minimize: pass `loss=` to compile()."
+                "No loss to compute: pass `loss=` to compile(), e.g. "
+                "model.compile(optimizer='adam', loss='mse')."
             )
         return total
 
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        """Updates the compiled metrics and returns the current logs."""
-        loss = self._compile_loss.losses[0] if self._compile_loss else None
-        self._compile_metrics.update_state(y, y_pred, sample_weight, loss)
-        return self._logs()
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        # overrides written before `training` existed get 4 arguments
+        if self.__dict__.get("_compute_loss_takes_training") is None:
+            params = inspect.signature(self.compute_loss).parameters
+            self.__dict__["_compute_loss_takes_training"] = (
+                "training" in params
+                or any(p.kind is p.VAR_KEYWORD for p in params.values())
+            )
+        if self.__dict__["_compute_loss_takes_training"]:
+            return self.compute_loss(
+                x, y, y_pred, sample_weight, training=training
+            )
+        return self.compute_loss(x, y, y_pred, sample_weight)
 
-    def _forward_and_loss(self, x, y, sample_weight, training):
-        """Returns `(loss Tensor, y_pred arrays)` for one batch."""
-        y_pred = self(x, training=training)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training)
-        return loss, map_structure(lambda t: t.data, y_pred)
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics; returns every metric's result."""
+        cm = self._compile_metrics
+        if cm is not None:
+            losses = self._compile_loss.losses if self._compile_loss else None
+            cm.update_state(y, y_pred, sample_weight, losses)
+        return self.get_metrics_result()
+
+    def zero_grad(self):
+        """Clears `.grad` of every trainable weight."""
+        for w in self.trainable_weights:
+            w.grad = None
 
     def train_step(self, data):
-        """One optimization step on a batch. Returns the logs."""
+        """One optimization step on a batch. Returns the logs.
+
+        Override it for a custom training step: unpack `data`, compute a
+        loss Tensor, call `self.zero_grad()`, `loss.backward()`,
+        `self.optimizer.apply([w.grad for w in weights], weights)`,
+        update metrics and return `{name: value}`.
+        """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        loss, y_pred = self._forward_and_loss(x, y, sample_weight, True)
+        y_pred = self(x, training=True)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, True)
         self._loss_tracker.update_state(
             loss.data, sample_weight=_batch_size_of(x)
         )
         weights = self.trainable_weights
-        for w in weights:
-            w.grad = None
-        loss.backward()
-        pairs = [(w.grad, w) for w in weights if w.grad is not None]
-        if len(pairs) < len(weights):
-            missing = [w.path for w in weights if w.grad is None]
+        if weights:
+            for w in weights:
+                w.grad = None
+            loss.backward()
+            grads = [w.grad for w in weights]
+            if not self._warned_no_grad and any(g is None for g in grads):
+                self._warned_no_grad = True
+                missing = [w.path for w, g in zip(weights, grads) if g is None]
+                warnings.warn(
+                    f"Gradients do not exist for variables {missing} when "
+                    "minimizing the loss: they are not connected to it.",
+                    stacklevel=2,
+                )
+            self.optimizer.apply(grads, weights)
+        elif not self._warned_no_grad:
+            self._warned_no_grad = True
             warnings.warn(
-                f"Gradients do not exist for variables {missing} when "
-                "minimizing the loss: they are not connected to it.",
-                stacklevel=2,
+                "The model does not have any trainable weights.", stacklevel=2
             )
-        if not self.optimizer.built:
-            # build on every trainable weight, even those without a gradient
-            # in this first step, so slot indices stay stable
-            self.optimizer.build(weights)
-        if pairs:
-            self.optimizer.apply([g for g, _ in pairs], [w for _, w in pairs])
+        y_pred = _data_of(y_pred)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         """Loss and metrics on a batch, without updating. Returns the logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with config.no_grad():
-            loss, y_pred = self._forward_and_loss(x, y, sample_weight, False)
+            y_pred = self(x, training=False)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, False)
         self._loss_tracker.update_state(
             loss.data, sample_weight=_batch_size_of(x)
         )
+        y_pred = _data_of(y_pred)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
@@ -201,7 +332,7 @@ class Trainer:
         x, _, _ = unpack_x_y_sample_weight(data)
         with config.no_grad():
             y = self(x, training=False)
-        return map_structure(lambda t: np.asarray(t.data), y)
+        return map_structure(_to_numpy, y)
 
     # ---------------------------------------------------------------- fit
     def fit(
@@ -228,54 +359,62 @@ class Trainer:
     ):
         """Trains the model for `epochs` epochs. Returns a `History`.
 
-        Arguments and defaults are Keras's (see its documentation). Notes:
-        `validation_split` takes the LAST fraction of the samples, before
-        shuffling; `epochs` is the index of the final epoch (training runs
-        from `initial_epoch` to `epochs`); `max_queue_size`, `workers` and
-        `use_multiprocessing` are accepted and have no effect.
+        Arguments and defaults are Keras's. Notes:
 
-        Data problems (mismatched sample counts, empty data, NaN/inf in x,
-        labels that do not fit the loss, bad class_weight keys) raise
-        before the first batch. After an exception or Ctrl-C the weights
-        are those of the last completed step and `model.history` holds the
-        finished epochs.
+        - `x` is an array, a list/dict of arrays (several inputs), or a
+          generator / sequence of `(x, y)` or `(x, y, sample_weight)`
+          batches (then `y` is not passed).
+        - `batch_size` defaults to 32; the last batch may be smaller.
+        - `validation_split` takes the LAST fraction of the samples, before
+          shuffling. `validation_data` (a 2- or 3-tuple) overrides it.
+        - `epochs` is the index of the final epoch: training runs epochs
+          `initial_epoch` .. `epochs - 1`.
+        - `class_weight` `{class: weight}` becomes per-sample weights;
+          classes without a key get 1.0.
+        - `max_queue_size`, `workers` and `use_multiprocessing` are
+          accepted and have no effect.
+
+        The logged `loss` of an epoch is the mean of the batch losses
+        (weighted by batch size), each computed before that batch's
+        update, regularization included. Data problems (mismatched sample
+        counts, empty data, NaN/inf, labels that do not fit the loss, bad
+        class_weight keys) raise before the first batch. After an
+        exception or Ctrl-C the weights are those of the last completed
+        step and `model.history` holds the finished epochs.
         """
         self._assert_compiled("fit")
         from kara.callbacks import CallbackList
 
-        if validation_data is None and validation_split:
-            if not data_adapter._is_array_like(x):
-                raise ValueError(
-                    "`validation_split` needs array inputs; with a generator, "
-                    "pass `validation_data` instead."
-                )
-            (x, y, sample_weight), validation_data = (
-                data_adapter.train_validation_split(
-                    (x, y, sample_weight), validation_split
-                )
-            )
-        train = data_adapter.make_batches(
+        verbose = utils.check_fit_args(
+            verbose,
+            epochs,
+            initial_epoch,
+            steps_per_epoch,
+            validation_steps,
+            validation_batch_size,
+            validation_freq,
+            shuffle,
+        )
+        train, val = utils.prepare_fit_data(
+            self,
             x,
             y,
             sample_weight,
             batch_size,
             shuffle,
-            steps_per_epoch,
             class_weight,
+            steps_per_epoch,
+            validation_split,
+            validation_data,
+            validation_batch_size,
+            validation_steps,
         )
-        val = None
-        if validation_data is not None:
-            vx, vy, vsw = unpack_x_y_sample_weight(validation_data)
-            val = data_adapter.make_batches(
-                vx,
-                vy,
-                vsw,
-                validation_batch_size or getattr(train, "batch_size", None),
-                False,
-                validation_steps,
-            )
-        if verbose == "auto":
-            verbose = 1
+        iterator = EpochIterator(
+            train, steps_per_epoch, max_passes=epochs - initial_epoch
+        )
+        val_iterator = (
+            None if val is None else EpochIterator(val, validation_steps)
+        )
         self.stop_training = False
         cbs = CallbackList(
             callbacks,
@@ -284,39 +423,65 @@ class Trainer:
             model=self,
             verbose=verbose,
             epochs=epochs,
-            steps=train.num_batches,
+            steps=iterator.num_batches,
         )
         cbs.on_train_begin()
         # BackupAndRestore sets this when it restored a backup
-        resumed = getattr(self, "_initial_epoch", None)
+        resumed = self.__dict__.get("_initial_epoch")
         if resumed is not None:
             initial_epoch, self._initial_epoch = resumed, None
-        epoch_logs = {}
-        with _DeferInterrupt() as interrupt:
+        training_logs = None
+        with utils.DeferInterrupt() as interrupt:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 cbs.on_epoch_begin(epoch)
-                logs = {}
-                for step, batch in enumerate(train):
+                logs = None
+                for step, batch in enumerate(iterator):
                     cbs.on_train_batch_begin(step)
                     logs = self.train_step(batch)
                     cbs.on_train_batch_end(step, logs)
                     interrupt.check()
                     if self.stop_training:
                         break
-                epoch_logs = dict(self._logs())
-                if val is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._run_evaluation(val, callbacks=cbs)
-                    epoch_logs.update(
-                        {"val_" + k: v for k, v in val_logs.items()}
-                    )
+                if logs is None and iterator.exhausted:
+                    if epoch == initial_epoch:
+                        raise ValueError(
+                            "fit: the data produced no batch. Pass at least "
+                            "one sample, or a generator that yields batches."
+                        )
+                    if config.profile() != "keras2":
+                        break  # no batch at all this epoch: the data ran dry
+                    # tf.keras 2 still ends this epoch, logging the reset
+                    # metrics (zeros), then stops
+                epoch_logs = dict(self._metrics_or_logs(logs))
+                if val_iterator is not None and utils.should_validate(
+                    epoch, validation_freq
+                ):
+                    val_iterator.reset()  # each validation starts over
+                    val_logs = self._evaluate_loop(val_iterator, cbs)
+                    if val_logs is not None:  # None: a used-up generator
+                        epoch_logs.update(
+                            {"val_" + k: v for k, v in val_logs.items()}
+                        )
                 cbs.on_epoch_end(epoch, epoch_logs)
-                if self.stop_training:
+                training_logs = epoch_logs
+                if self.stop_training or iterator.exhausted:
                     break
-        # with use_ema=True, the averaged weights become the model's
-        self.optimizer.finalize_variable_values(self.trainable_weights)
-        cbs.on_train_end(epoch_logs)
+        if epochs > initial_epoch:
+            # with use_ema=True, the averaged weights become the model's
+            self.optimizer.finalize_variable_values(self.trainable_weights)
+        cbs.on_train_end(training_logs)
         return self.history
+
+    def _checks_targets(self):
+        """Whether fit may check the targets before training (the default
+        steps and loss are in use, so the compiled loss sees the data)."""
+        cls = type(self)
+        return (
+            self._compile_loss is not None
+            and cls.train_step is Trainer.train_step
+            and cls.compute_loss is Trainer.compute_loss
+        )
 
     # ----------------------------------------------------------- evaluate
     def evaluate(
@@ -331,46 +496,69 @@ class Trainer:
         return_dict=False,
         **kwargs,
     ):
-        """Returns the loss and metrics on the data (scalar, list or dict).
+        """Returns the loss and metrics on the data.
 
         One value (only a loss) is returned as a scalar; several as a list
-        in the order of `model.metrics_names`; or a dict with
-        `return_dict=True`.
+        in Keras's order (`loss`, then the compiled metrics and per-output
+        losses); or a dict with `return_dict=True`. `max_queue_size`,
+        `workers` and `use_multiprocessing` (tf.keras 2) are accepted as
+        keywords and have no effect.
         """
         self._assert_compiled("evaluate")
-        batches = data_adapter.make_batches(
-            x, y, sample_weight, batch_size, False, steps
-        )
-        if verbose == "auto":
-            verbose = 1
-        logs = self._run_evaluation(batches, callbacks, verbose)
-        if return_dict:
-            return logs
-        values = [logs[m.name] for m in self.metrics if m.name in logs]
-        return values[0] if len(values) == 1 else values
-
-    def _run_evaluation(self, batches, callbacks=None, verbose=0):
+        unknown = sorted(set(kwargs) - _NO_EFFECT)
+        if unknown:
+            raise TypeError(
+                f"evaluate() got unexpected keyword arguments {unknown}."
+            )
         from kara.callbacks import CallbackList
 
-        if isinstance(callbacks, CallbackList):
-            cbs = callbacks  # the validation pass inside fit
-        else:
-            cbs = CallbackList(
-                callbacks,
-                add_progbar=verbose != 0,
-                model=self,
-                verbose=verbose,
-                epochs=1,
-                steps=batches.num_batches,
+        verbose = utils.check_verbose(verbose)
+        utils.check_count(steps, "steps")
+        x, y = data_adapter.standardize(x), data_adapter.standardize(y)
+        data = data_adapter.make_data(
+            x,
+            y,
+            sample_weight,
+            batch_size,
+            False,
+            steps=steps,
+            what="evaluate",
+        )
+        if isinstance(data, data_adapter.ArrayData) and self._checks_targets():
+            utils.check_targets(self, data, utils.output_structure(self, x))
+        iterator = EpochIterator(data, steps, max_passes=1)
+        cbs = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=iterator.num_batches,
+        )
+        logs = self._evaluate_loop(iterator, cbs)
+        if logs is None:
+            raise ValueError(
+                "evaluate: the data produced no batch. Pass at least one "
+                "sample (or a generator that yields batches)."
             )
-        self.reset_metrics()
+        if return_dict:
+            return logs
+        return self._flatten_logs(logs)
+
+    def _evaluate_loop(self, iterator, cbs):
+        self.stop_evaluating = False
         cbs.on_test_begin()
-        logs = {}
-        for step, batch in enumerate(batches):
+        self.reset_metrics()
+        logs = None
+        for step, batch in enumerate(iterator):
             cbs.on_test_batch_begin(step)
             logs = self.test_step(batch)
             cbs.on_test_batch_end(step, logs)
-        logs = self._logs()
+            if self.stop_evaluating:
+                break
+        if logs is None and iterator.exhausted:
+            return None
+        logs = self._metrics_or_logs(logs)
         cbs.on_test_end(logs)
         return logs
 
@@ -382,138 +570,69 @@ class Trainer:
         verbose="auto",
         steps=None,
         callbacks=None,
-        **kwargs,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
     ):
-        """The model's outputs on `x`, batch by batch, as NumPy arrays."""
+        """The model's outputs on `x`, batch by batch, as NumPy arrays.
+
+        `x` is an array, a list/dict of arrays, or a generator of batches
+        (`x`, `(x,)` or `(x, y)`; the targets are ignored).
+        """
         from kara.callbacks import CallbackList
 
-        batches = data_adapter.make_batches(
-            x, None, None, batch_size, False, steps
+        verbose = utils.check_verbose(verbose)
+        utils.check_count(steps, "steps")
+        x = data_adapter.standardize(x)
+        data = data_adapter.make_data(
+            x,
+            None,
+            None,
+            batch_size,
+            False,
+            steps=steps,
+            check_finite=False,
+            what="predict",
         )
-        if verbose == "auto":
-            verbose = 1
+        iterator = EpochIterator(data, steps, max_passes=1)
         cbs = CallbackList(
             callbacks,
             add_progbar=verbose != 0,
             model=self,
             verbose=verbose,
             epochs=1,
-            steps=batches.num_batches,
+            steps=iterator.num_batches,
         )
+        self.stop_predicting = False
         cbs.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(batches):
+        for step, batch in enumerate(iterator):
             cbs.on_predict_batch_begin(step)
             out = self.predict_step(batch)
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
+            if self.stop_predicting:
+                break
         cbs.on_predict_end()
         if not outputs:
-            raise ValueError("predict: the input produced no batch.")
-        return _concat(outputs)
+            raise ValueError(
+                "predict: the input produced no batch. Pass at least one "
+                "sample (or a generator that yields batches)."
+            )
+        return utils.concat(outputs)
 
-    # ------------------------------------------------------- *_on_batch
-    def train_on_batch(
-        self,
-        x,
-        y=None,
-        sample_weight=None,
-        class_weight=None,
-        return_dict=False,
-    ):
-        """One training step on one batch; returns the pre-update loss."""
-        self._assert_compiled("train_on_batch")
-        batches = data_adapter.make_batches(
-            x,
-            y,
-            sample_weight,
-            _batch_size_of_data(x),
-            False,
-            None,
-            class_weight,
-        )
-        self.reset_metrics()
-        for batch in batches:
-            self.train_step(batch)
-        return self._batch_result(return_dict)
+    # ------------------------------------------------------------ config
+    def get_compile_config(self):
+        """The arguments given to `compile()` (None before compile)."""
+        return dict(self.__dict__.get("_compile_config") or {}) or None
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Loss and metrics on one batch."""
-        self._assert_compiled("test_on_batch")
-        batches = data_adapter.make_batches(
-            x, y, sample_weight, _batch_size_of_data(x), False, None
-        )
-        self.reset_metrics()
-        for batch in batches:
-            self.test_step(batch)
-        return self._batch_result(return_dict)
-
-    def predict_on_batch(self, x):
-        """The model's outputs on one batch, as NumPy."""
-        batches = data_adapter.make_batches(
-            x, None, None, _batch_size_of_data(x), False, None
-        )
-        return _concat([self.predict_step(b) for b in batches])
-
-    def _batch_result(self, return_dict):
-        logs = self._logs()
-        if return_dict:
-            return logs
-        values = [logs[m.name] for m in self.metrics if m.name in logs]
-        return values[0] if len(values) == 1 else values
+    def compile_from_config(self, config):
+        """Calls `compile(**config)` (the output of `get_compile_config`)."""
+        self.compile(**config)
 
 
-def _batch_size_of_data(x):
-    arrays = flatten(x)
-    return max(1, len(arrays[0])) if arrays else 1
-
-
-def _should_validate(epoch, freq):
-    if isinstance(freq, int):
-        return (epoch + 1) % freq == 0
-    return (epoch + 1) in freq
-
-
-def _concat(outputs):
-    first = outputs[0]
-    if isinstance(first, dict):
-        return {k: _concat([o[k] for o in outputs]) for k in first}
-    if isinstance(first, (list, tuple)):
-        return type(first)(
-            _concat([o[i] for o in outputs]) for i in range(len(first))
-        )
-    return np.concatenate(outputs, axis=0)
-
-
-class _DeferInterrupt:
-    """Holds Ctrl-C back until the current step is complete.
-
-    A KeyboardInterrupt in the middle of an optimizer update would leave
-    some weights updated and others not. Inside this context, SIGINT only
-    sets a flag; `check()` (called between steps) raises it.
-    """
-
-    def __init__(self):
-        self.pending = False
-        self.previous = None
-
-    def __enter__(self):
-        if (
-            threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
-            self.previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def _handler(self, signum, frame):
-        self.pending = True
-
-    def check(self):
-        if self.pending:
-            self.pending = False
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        return False
+def _data_of(y):
+    """The arrays of output Tensors (metrics need no graph)."""
+    if isinstance(y, (list, tuple, dict)):
+        return map_structure(_data_of, y)
+    return getattr(y, "data", y)

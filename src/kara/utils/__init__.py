@@ -31,3 +31,22 @@ __all__ = [
     "set_random_seed",
     "to_categorical",
 ]
+
+# Keras also exposes the custom-object registry under keras.utils; these
+# names come from kara.saving, imported on first use.
+_FROM_SAVING = (
+    "CustomObjectScope",
+    "custom_object_scope",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "register_keras_serializable",
+)
+
+
+def __getattr__(name):
+    if name in _FROM_SAVING:
+        from kara import saving
+
+        return getattr(saving, name)
+    raise AttributeError(f"module 'kara.utils' has no attribute {name!r}")

@@ -113,6 +113,11 @@ def _find(name, table, kind):
         bare = name.split(">")[-1]
         if bare in table:
             return table[bare]
+    # A bare name of something registered as "package>name".
+    if isinstance(name, str):
+        found = [v for k, v in table.items() if k.endswith(">" + name)]
+        if len(found) == 1:
+            return found[0]
     raise naming.unknown_name_error(kind, name, table)
 
 
