@@ -218,3 +218,25 @@ def test_crossentropy_shortcut_resolves_from_shapes(data):
     cls_pred, _ = model.predict(x, verbose=0)
     sce = kara.losses.sparse_categorical_crossentropy(y[0], cls_pred).numpy()
     np.testing.assert_allclose(logs["cls_loss"], sce.mean(), rtol=1e-5)
+
+
+def test_keras2_fit_aligns_rank_one_targets_with_a_single_output():
+    """tf.keras 2.15's fit/evaluate expand (N,) targets to (N, 1) before
+    the loss (its evaluate gives 6.0 here); a direct loss call broadcasts
+    them to (N, N) instead (5.5)."""
+    from kara import config
+
+    x = np.array([[1.0], [2.0], [3.0], [4.0]], "float32")
+    y = np.array([1.0, 0.0, 1.0, 0.0], "float32")
+    with config.using_profile("keras2"):
+        model = kara.Sequential(
+            [
+                kara.Input((1,)),
+                kara.layers.Dense(1, kernel_initializer="ones", use_bias=False),
+            ]
+        )
+        model.compile("sgd", "mse")
+        assert model.evaluate(x, y, verbose=0) == pytest.approx(6.0)
+    with config.using_profile("keras3"):
+        model.compile("sgd", "mse")
+        assert model.evaluate(x, y, verbose=0) == pytest.approx(6.0)

@@ -1,8 +1,23 @@
-"""`tf.math`: element-wise math and reductions, as aliases of kara.ops."""
+"""`tf.math`: element-wise math and reductions, as adapters over kara.ops.
 
-import difflib
+Each function takes TensorFlow's argument names (`input_tensor`,
+`keepdims`, `name`) and calls the `kara.ops` function of the same
+meaning. Two TensorFlow conventions differ from `keras.ops` and are kept:
+`reduce_mean` of integers is an integer (truncated toward zero), and
+`argmax`/`argmin` reduce axis 0 by default and return int64.
+
+Example:
+>>> import kara.tf as tf
+>>> tf.math.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=1).numpy()
+array([3., 7.], dtype=float32)
+>>> tf.math.argmax([[1.0, 5.0], [3.0, 2.0]]).numpy()
+array([1, 0])
+"""
+
+import numpy as _np
 
 from kara import ops as _ops
+from kara.tf._missing import missing as _missing
 
 
 def log(x, name=None):
@@ -102,7 +117,11 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
-    return _ops.mean(input_tensor, axis=axis, keepdims=keepdims)
+    x = _ops.convert_to_tensor(input_tensor)
+    mean = _ops.mean(x, axis=axis, keepdims=keepdims)
+    if x.dtype.kind in "iu":  # TensorFlow: integer mean, toward zero
+        return _ops.cast(_np.trunc(mean.data), x.dtype)
+    return mean
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
@@ -122,15 +141,15 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def argmax(input, axis=None, output_type="int64", name=None):  # noqa: A002
-    from kara import tf
-
-    return tf.argmax(input, axis, output_type)
+    """Index of the largest value along `axis` (default 0, as in TF)."""
+    index = _ops.argmax(input, axis=0 if axis is None else axis)
+    return _ops.cast(index, output_type)
 
 
 def argmin(input, axis=None, output_type="int64", name=None):  # noqa: A002
-    from kara import tf
-
-    return tf.argmin(input, axis, output_type)
+    """Index of the smallest value along `axis` (default 0, as in TF)."""
+    index = _ops.argmin(input, axis=0 if axis is None else axis)
+    return _ops.cast(index, output_type)
 
 
 def softmax(logits, axis=None, name=None):
@@ -141,15 +160,8 @@ def log_softmax(logits, axis=None, name=None):
     return _ops.log_softmax(logits, axis=-1 if axis is None else axis)
 
 
+__all__ = sorted(n for n in globals() if not n.startswith("_"))
+
+
 def __getattr__(name):
-    candidates = [n for n in globals() if not n.startswith("_")]
-    close = difflib.get_close_matches(name, candidates, n=3)
-    hint = (
-        f" Did you mean: {', '.join('tf.math.' + c for c in close)}?"
-        if close
-        else ""
-    )
-    raise AttributeError(
-        f"kara.tf does not provide `tf.math.{name}`.{hint} For other "
-        "operations, use kara.ops."
-    )
+    raise _missing("tf.math", name)

@@ -1,8 +1,20 @@
-"""`tf.nn`: activations and the cross-entropies from logits."""
+"""`tf.nn`: activations and the cross-entropies from logits.
 
-import difflib
+The cross-entropies are kara's fused, numerically stable ops: they take
+raw scores (logits), never probabilities, and return one loss per sample.
+
+Example:
+>>> import kara.tf as tf
+>>> tf.nn.softmax([[1.0, 1.0]]).numpy()
+array([[0.5, 0.5]], dtype=float32)
+>>> loss = tf.nn.sparse_softmax_cross_entropy_with_logits(
+...     labels=[0], logits=[[0.0, 0.0]])
+>>> loss.numpy().round(4)
+array([0.6931], dtype=float32)
+"""
 
 from kara import ops as _ops
+from kara.tf._missing import missing as _missing
 
 
 def softmax(logits, axis=None, name=None):
@@ -45,15 +57,8 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     return _ops.sigmoid_cross_entropy_with_logits(labels, logits)
 
 
+__all__ = sorted(n for n in globals() if not n.startswith("_"))
+
+
 def __getattr__(name):
-    candidates = [n for n in globals() if not n.startswith("_")]
-    close = difflib.get_close_matches(name, candidates, n=3)
-    hint = (
-        f" Did you mean: {', '.join('tf.nn.' + c for c in close)}?"
-        if close
-        else ""
-    )
-    raise AttributeError(
-        f"kara.tf does not provide `tf.nn.{name}`.{hint} For other "
-        "operations, use kara.ops."
-    )
+    raise _missing("tf.nn", name)

@@ -1,6 +1,14 @@
-"""`tf.random`: seeding and samplers, over `kara.random`."""
+"""`tf.random`: seeding and samplers, over `kara.random`.
+
+Example:
+>>> import kara.tf as tf
+>>> tf.random.set_seed(0)
+>>> tf.random.uniform((2,)).shape
+(2,)
+"""
 
 from kara import random as _random
+from kara.tf._missing import missing as _missing
 
 
 def set_seed(seed):
@@ -22,3 +30,10 @@ def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
         dtype=dtype,
         seed=seed,
     )
+
+
+__all__ = ["normal", "set_seed", "uniform"]
+
+
+def __getattr__(name):
+    raise _missing("tf.random", name)

@@ -219,6 +219,7 @@ class CompileLoss:
                 y_pred = flatten(y_pred)[0]
             if isinstance(sample_weight, (list, tuple)):
                 sample_weight = sample_weight[0]
+            y_true = _match_rank(y_true, y_pred)
             value = fn(y_true, y_pred, sample_weight=sample_weight)
             return value if w is None else value * w
         names = self.names
@@ -229,7 +230,8 @@ class CompileLoss:
         for i, fn in enumerate(self.losses):
             if fn is None:
                 continue
-            value = fn(trues[i], preds[i], sample_weight=sws[i])
+            target = _match_rank(trues[i], preds[i])
+            value = fn(target, preds[i], sample_weight=sws[i])
             tracker = self._trackers[i]
             if tracker is not None:
                 tracker.update_state(
@@ -239,6 +241,20 @@ class CompileLoss:
             term = value if w is None else value * w
             total = term if total is None else total + term
         return total
+
+
+def _match_rank(y_true, y_pred):
+    """tf.keras 2's `fit` gives `(N,)` targets of an `(N, 1)` output a
+    trailing axis before the loss sees them (a direct loss call does not).
+    Keras 3's losses align the two themselves, so only keras2 needs this.
+    """
+    if (
+        config.profile() == "keras2"
+        and np.ndim(y_true) == 1
+        and len(getattr(y_pred, "shape", ())) == 2
+    ):
+        return np.expand_dims(np.asarray(getattr(y_true, "data", y_true)), -1)
+    return y_true
 
 
 def _get_loss(identifier, y_true=None, y_pred=None):

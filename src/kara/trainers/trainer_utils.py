@@ -11,6 +11,7 @@ import numpy as np
 
 from kara import config
 from kara.trainers import data_adapter
+from kara.trainers.compile_utils import _match_rank
 from kara.trainers.compile_utils import flat_targets
 from kara.trainers.compile_utils import output_names_of
 from kara.trainers.data_adapter import flatten
@@ -238,7 +239,8 @@ def check_targets(model, data, y_pred, what="y"):
             fake = np.full((hi - lo,) + row, 0.5, dtype=p.dtype)
             try:
                 with config.no_grad():
-                    fn(t[lo:hi], fake, None if sw is None else sw[lo:hi])
+                    target = _match_rank(t[lo:hi], fake)
+                    fn(target, fake, None if sw is None else sw[lo:hi])
             except ValueError as e:
                 where = "" if lo == 0 else f" (rows {lo} to {hi - 1})"
                 raise ValueError(
