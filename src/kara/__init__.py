@@ -52,6 +52,7 @@ _LAZY_NAMES = {
     "Loss": "kara.losses",
     "Metric": "kara.metrics",
     "Model": "kara.models",
+    "Optimizer": "kara.optimizers",
     "Sequential": "kara.models",
     "Regularizer": "kara.regularizers",
 }
