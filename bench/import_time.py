@@ -18,12 +18,18 @@ PROBE = (
 )
 
 
-def import_seconds(module, repeats=7):
-    """The best of `repeats` cold-import times of `module`, in seconds."""
+def import_seconds(module, repeats=7, python=sys.executable):
+    """The best of `repeats` cold-import times of `module`, in seconds.
+
+    Args:
+        module: the module name.
+        repeats: fresh interpreters to time it in.
+        python: the interpreter (another venv's, for TensorFlow or torch).
+    """
     times = []
     for _ in range(repeats):
         out = subprocess.run(
-            [sys.executable, "-c", PROBE.format(mod=module)],
+            [python, "-c", PROBE.format(mod=module)],
             capture_output=True,
             text=True,
             check=True,

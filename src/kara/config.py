@@ -190,3 +190,26 @@ def enable_unsafe_deserialization():
     from kara.saving.serialization_lib import enable_unsafe_deserialization
 
     enable_unsafe_deserialization()
+
+
+# ------------------------------------------------------------ BLAS threads
+def set_num_threads(n):
+    """Sets the threads of NumPy's BLAS, now and inside fit/evaluate/predict.
+
+    Two threads are fastest on an idle two-core machine; on one whose cores
+    are busy with other programs, `set_num_threads(1)` avoids a several-fold
+    slowdown. `None` stops kara from re-applying a count.
+
+    Args:
+        n: a positive int, or None.
+    """
+    from kara.ops import runtime
+
+    runtime.set_num_threads(n)
+
+
+def get_num_threads():
+    """The BLAS thread count kara applies (None: NumPy's default)."""
+    from kara.ops import runtime
+
+    return runtime.get_num_threads()

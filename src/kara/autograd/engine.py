@@ -99,27 +99,25 @@ def backprop(roots, root_grads, keep=(), retain_graph=False, min_seq=None):
         _accumulate(grads, root, g)
     keep_ids = {id(t) for t in keep}
     leaves = {}
-    order = topological_order(roots, min_seq)
-    for f in reversed(order):
-        gys = []
-        for ref, (shape, dtype) in zip(f.outputs, f.output_meta):
-            y = ref()
-            key = id(y)
-            if y is None:
-                gys.append(None)
-            elif key in keep_ids:
-                gys.append(grads[key][1] if key in grads else None)
-            else:
-                gys.append(grads.pop(key, (None, None))[1])
-        if all(g is None for g in gys):
+    # This loop runs once per node per training step, so it is written
+    # plainly for speed: one output per node is the common case.
+    for f in reversed(topological_order(roots, min_seq)):
+        refs = f.outputs
+        if len(refs) == 1:
+            gys = (_take_grad(grads, refs[0](), keep_ids),)
+            unused = gys[0] is None  # the output does not reach the roots
+        else:
+            gys = [_take_grad(grads, ref(), keep_ids) for ref in refs]
+            unused = all(g is None for g in gys)
+            if not unused:  # several outputs, some unused: zeros for those
+                gys = [
+                    np.zeros(shape, dtype) if g is None else g
+                    for g, (shape, dtype) in zip(gys, f.output_meta)
+                ]
+        if unused:
             if not retain_graph:
                 f.release()
             continue
-        if len(gys) > 1:
-            gys = [
-                np.zeros(shape, dtype) if g is None else g
-                for g, (shape, dtype) in zip(gys, f.output_meta)
-            ]
         gxs = f.backward(*gys)
         if not isinstance(gxs, tuple):
             gxs = (gxs,)
@@ -127,8 +125,9 @@ def backprop(roots, root_grads, keep=(), retain_graph=False, min_seq=None):
             if not need or gx is None:
                 continue
             _accumulate(grads, x, gx)
-            if x.creator is None or (
-                min_seq is not None and x.creator.seq < min_seq
+            creator = x.creator
+            if creator is None or (
+                min_seq is not None and creator.seq < min_seq
             ):
                 leaves[id(x)] = x
         if not retain_graph:
@@ -136,12 +135,23 @@ def backprop(roots, root_grads, keep=(), retain_graph=False, min_seq=None):
     return grads, leaves
 
 
+def _take_grad(grads, y, keep_ids):
+    """The gradient summed for output `y` (removed unless kept), or None."""
+    if y is None:  # the output Tensor was dropped: nothing flowed into it
+        return None
+    key = id(y)
+    entry = grads.get(key) if key in keep_ids else grads.pop(key, None)
+    return None if entry is None else entry[1]
+
+
 def _accumulate(grads, x, gx):
-    gx = np.asarray(gx)
-    if gx.shape != x.data.shape:
-        gx = sum_to(gx, x.data.shape)
-    if gx.dtype != x.data.dtype:
-        gx = gx.astype(x.data.dtype)
+    data = x.data
+    if type(gx) is not np.ndarray:
+        gx = np.asarray(gx)
+    if gx.shape != data.shape:
+        gx = sum_to(gx, data.shape)
+    if gx.dtype != data.dtype:
+        gx = gx.astype(data.dtype)
     key = id(x)
     previous = grads.get(key)
     # Keep x itself alive next to its gradient: once its consumer is
@@ -165,7 +175,7 @@ def backward(tensor, gradient=None, retain_graph=False):
             "first backward() to backpropagate through the graph twice."
         )
     if gradient is None:
-        gradient = np.ones_like(tensor.data)
+        gradient = np.ones(tensor.data.shape, tensor.data.dtype)
     is_leaf = tensor.creator is None
     grads, leaves = backprop([tensor], [gradient], retain_graph=retain_graph)
     if is_leaf and tensor.requires_grad:
@@ -194,11 +204,9 @@ def own_gradient(g, owned, roots=()):
         owned: ids of the arrays already handed out in this pass.
         roots: the upstream gradients given by the caller.
     """
-    if (
-        id(g) in owned
-        or g.base is not None
-        or not g.flags.writeable
-        or any(g is r for r in roots)
-    ):
+    if id(g) in owned or g.base is not None or not g.flags.writeable:
         return g.copy()
+    for r in roots:
+        if g is r:
+            return g.copy()
     return g

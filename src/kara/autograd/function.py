@@ -50,20 +50,21 @@ class Function:
     seq = -1
 
     def __call__(self, *inputs):
-        tensors = [
-            x if type(x) is Tensor or isinstance(x, Tensor) else as_tensor(x)
-            for x in inputs
-        ]
+        # This runs for every op of every training step: it is written for
+        # speed (one output, Tensors in), with no work it can skip.
+        tensors = [x if isinstance(x, Tensor) else as_tensor(x) for x in inputs]
         self.needs_input_grad = needs = [x.requires_grad for x in tensors]
         try:
             ys = self.forward(*[x.data for x in tensors])
         except (ValueError, IndexError) as e:
             raise _input_error(self, e, tensors) from None
         track = config._GRAD_ENABLED and any(needs)
-        if isinstance(ys, tuple):
-            outputs = [Tensor(y, requires_grad=track) for y in ys]
-        else:
-            outputs = [Tensor(ys, requires_grad=track)]
+        single = not isinstance(ys, tuple)
+        outputs = (
+            (Tensor(ys, requires_grad=track),)
+            if single
+            else tuple(Tensor(y, requires_grad=track) for y in ys)
+        )
         if track:
             self.inputs = tensors
             self.outputs = [weakref.ref(y) for y in outputs]
@@ -72,8 +73,8 @@ class Function:
             for y in outputs:
                 y.creator = self
         else:
-            self.saved = ()
-        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+            self.saved = ()  # nothing will call backward: free the arrays
+        return outputs[0] if single else outputs
 
     def save_for_backward(self, *arrays):
         """Keeps arrays that `backward` needs (read back as `self.saved`)."""

@@ -105,6 +105,9 @@ class Layer:
         object.__setattr__(obj, "_init_args", (args, kwargs))
         return obj
 
+    # (input_spec, shape) of the last input that passed `_check_input`
+    _input_checked = (None, None)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Whatever a subclass's build() does, calling it marks the layer
@@ -434,8 +437,9 @@ class Layer:
         """Losses of the last call (`add_loss`, activity regularizers) and
         the weight regularization losses, computed from current weights."""
         out = []
-        for layer in self._flatten_layers():
-            out.extend(layer._call_losses)
+        if _CTX.loss_holders:  # else no layer holds losses of its call
+            for layer in self._flatten_layers():
+                out.extend(layer._call_losses)
         for w in self.trainable_weights:
             if w.regularizer is not None:
                 out.append(w.regularizer(w))
@@ -507,8 +511,16 @@ class Layer:
             return self._symbolic_call(inputs, rest, kwargs)
         else:
             inputs = self._convert(inputs)
-        if self.input_spec is not None:
-            self._check_input(inputs)
+        spec = self.input_spec
+        if spec is not None:
+            # A shape that fit this same spec fits again: check each new
+            # (spec, shape) once, not on every training step.
+            shape = inputs.data.shape if isinstance(inputs, Tensor) else None
+            checked = self._input_checked
+            if shape is None or checked[0] is not spec or checked[1] != shape:
+                self._check_input(inputs)
+                if shape is not None:
+                    self.__dict__["_input_checked"] = (spec, shape)
         if not self.built:
             self._maybe_build(layer_utils.input_shapes(inputs))
 

@@ -37,6 +37,7 @@ from kara.losses.wrapper import canonical_axis
 from kara.losses.wrapper import keras_logits
 from kara.losses.wrapper import logits_like
 from kara.losses.wrapper import prepare
+from kara.ops import nn as nn_ops
 
 
 def _from_logits_warning(fn_name, activation):
@@ -259,12 +260,18 @@ def sparse_categorical_crossentropy(
     return res
 
 
+# labels are class ids: LossFunctionWrapper keeps their integer dtype
+sparse_categorical_crossentropy._integer_labels = True
+
+
 def _sparse_crossentropy(ids, y_pred, logits, axis):
     """`-log p[label]` along `axis`, from logits or clipped probabilities."""
     last = axis == len(y_pred.shape) - 1
     if logits is not None:
-        if last and logits.data.flags.c_contiguous:
-            return ops.sparse_softmax_cross_entropy_with_logits(ids, logits)
+        if last:
+            # the fused op itself: shapes and class ids were checked above,
+            # so its public wrapper's checks would only repeat them
+            return nn_ops.SparseSoftmaxCrossEntropy(ids)(logits)
         # any axis (and any memory layout): log-softmax, then pick
         logp = ops.log_softmax(logits, axis=axis)
         idx = np.expand_dims(ids, axis)

@@ -238,9 +238,11 @@ class _CallContext:
 
     @classmethod
     def stack(cls):
-        if not hasattr(cls._local, "stack"):
+        try:  # (read on every loss call: the common case first)
+            return cls._local.stack
+        except AttributeError:  # the first loss call in this thread
             cls._local.stack = []
-        return cls._local.stack
+            return cls._local.stack
 
     def __enter__(self):
         _CallContext.stack().append(self)
@@ -444,6 +446,14 @@ def reduce_weighted_values(
     Returns:
         A Tensor.
     """
+    if (
+        sample_weight is None
+        and mask is None
+        and reduction == "sum_over_batch_size"
+        and isinstance(values, Tensor)
+    ):
+        # the default, once a training step: nothing to weight or check
+        return reduce_values(values, None, reduction)
     reduction = standardize_reduction(reduction)
     if not isinstance(values, Tensor):
         values = as_input(values, dtype, "losses")

@@ -59,6 +59,10 @@ class LossFunctionWrapper(Loss):
         )
         self.fn = fn
         self._fn_kwargs = kwargs
+        # a function on class ids (it says so with `_integer_labels`) gets
+        # its labels as they are, not cast to floats and back every step
+        if getattr(fn, "_integer_labels", False):
+            self._integer_labels = True
 
     def call(self, y_true, y_pred):
         y_true, y_pred = align(y_true, y_pred)

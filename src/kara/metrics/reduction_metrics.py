@@ -244,9 +244,13 @@ class Mean(Metric):
         self.count.data += count
 
     def result(self):
-        return as_result(
-            divide_no_nan(self.total.data, self.count.data), self._dtype
-        )
+        total, count = self.total.data, self.count.data
+        if count.ndim == 0:
+            # fit() reads every metric after every step: scalar state needs
+            # no array machinery (divide_no_nan's result, 0 while empty)
+            value = total / count if count else total.dtype.type(0)
+            return Tensor(np.asarray(value, self._dtype))
+        return as_result(divide_no_nan(total, count), self._dtype)
 
 
 class MeanMetricWrapper(Mean):

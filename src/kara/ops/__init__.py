@@ -10,6 +10,9 @@ arrays) plus a lowercase public function. The modules group them by kind:
 - `linalg`: matmul, dot, tensordot;
 - `nn`: activations, softmax, one_hot and the fused hot-path ops.
 
+`kara.ops.runtime` (not an op, imported on its own) holds the process
+settings of the training loop: BLAS threads and the GC threshold.
+
 Example:
 >>> from kara import ops
 >>> ops.mean(ops.square([1.0, 2.0, 3.0])).numpy()

@@ -78,14 +78,28 @@ class Sum(_Reduce):
 class Mean(_Reduce):
     def forward(self, x):
         self.x_shape = x.shape
+        if self.axis is None and not self.keepdims and x.size:
+            if x.dtype == np.float32 or x.dtype == np.float64:
+                # The mean of a whole array, as every loss takes it once a
+                # step: np.mean's own arithmetic (a pairwise sum, then a
+                # division by the count as an intp, rounded back to the
+                # dtype) without its Python wrapper.
+                self.count = x.size
+                total = np.add.reduce(x, axis=None)
+                return np.asarray(total.dtype.type(total / np.intp(x.size)))
         y = np.mean(x, axis=self.axis, keepdims=self.keepdims)
         # (np.maximum: this module shadows the builtin max)
         self.count = x.size // int(np.maximum(y.size, 1)) if x.size else 1
         return y
 
     def backward(self, gy):
-        gy = gy.reshape(_keep_shape(self.x_shape, self.axis))
-        return np.broadcast_to(gy / gy.dtype.type(self.count), self.x_shape)
+        g = gy / gy.dtype.type(self.count)
+        if self.axis is None:
+            # every element gets the same share: a new filled array costs
+            # less than broadcast_to's Python code
+            return np.full(self.x_shape, g, dtype=gy.dtype)
+        g = g.reshape(_keep_shape(self.x_shape, self.axis))
+        return np.broadcast_to(g, self.x_shape)
 
 
 class MaxMin(_Reduce):

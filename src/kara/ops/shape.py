@@ -4,6 +4,8 @@ None of these change values, so each backward just moves the gradient back
 to where the input's elements were.
 """
 
+import math
+
 import numpy as np
 
 from kara.autograd.function import Function
@@ -55,7 +57,7 @@ def reshape(x, newshape):
     x = tensor_arg(x, "reshape")
     shape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
     shape = tuple(-1 if d is None else int(d) for d in shape)
-    known = int(np.prod([d for d in shape if d != -1]))
+    known = math.prod(d for d in shape if d != -1)
     size = x.data.size
     ok = shape.count(-1) <= 1 and (
         known == size if -1 not in shape else known and size % known == 0

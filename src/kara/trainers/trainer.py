@@ -36,6 +36,7 @@ import numpy as np
 from kara import config
 from kara import metrics as metrics_module
 from kara import optimizers as optimizers_module
+from kara.ops import runtime
 from kara.trainers import compile_utils
 from kara.trainers import data_adapter
 from kara.trainers import trainer_utils as utils
@@ -431,7 +432,8 @@ class Trainer(OnBatchMethods):
         if resumed is not None:
             initial_epoch, self._initial_epoch = resumed, None
         training_logs = None
-        with utils.DeferInterrupt() as interrupt:
+        # runtime: BLAS threads and GC settings for the hot loop (see there)
+        with utils.DeferInterrupt() as interrupt, runtime.training_context():
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 cbs.on_epoch_begin(epoch)
@@ -535,7 +537,8 @@ class Trainer(OnBatchMethods):
             epochs=1,
             steps=iterator.num_batches,
         )
-        logs = self._evaluate_loop(iterator, cbs)
+        with runtime.training_context():
+            logs = self._evaluate_loop(iterator, cbs)
         if logs is None:
             raise ValueError(
                 "evaluate: the data produced no batch. Pass at least one "
@@ -606,13 +609,14 @@ class Trainer(OnBatchMethods):
         self.stop_predicting = False
         cbs.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(iterator):
-            cbs.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
-            outputs.append(out)
-            cbs.on_predict_batch_end(step, {"outputs": out})
-            if self.stop_predicting:
-                break
+        with runtime.training_context():
+            for step, batch in enumerate(iterator):
+                cbs.on_predict_batch_begin(step)
+                out = self.predict_step(batch)
+                outputs.append(out)
+                cbs.on_predict_batch_end(step, {"outputs": out})
+                if self.stop_predicting:
+                    break
         cbs.on_predict_end()
         if not outputs:
             raise ValueError(
