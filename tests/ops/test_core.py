@@ -205,3 +205,15 @@ def test_bool_plus_python_int_counts():
 def test_python_scalar_with_python_scalar_gives_floatx():
     assert ops.add(1.0, 2.0).dtype == np.float32
     assert ops.multiply(2, 3).dtype == np.int32
+
+
+def test_numpy_float64_array_takes_the_float32_tensor_dtype():
+    """As with TensorFlow tensors: float64 data never widens float32 math."""
+    t = ops.convert_to_tensor([1.0, 2.0])
+    a = np.array([0.5, 0.25])  # float64
+    for out in (a - t, t - a, a * t, ops.add(a, t), ops.maximum(t, a)):
+        assert out.dtype == np.float32
+    # two raw arrays keep NumPy's float64
+    assert ops.add(a, a).dtype == np.float64
+    # an integer tensor with a float64 array still promotes to float
+    assert ops.add(ops.convert_to_tensor([1, 2]), a).dtype.kind == "f"

@@ -104,13 +104,7 @@ def assert_matches(got, expected, where):
 
 # Where kara knowingly differs from TensorFlow (strict xfail: the test
 # fails once kara changes, so that the entry is removed).
-KNOWN_DIFFERENCES = {
-    "operator_with_numpy": (
-        "kara.Tensor operators promote dtypes like keras.ops (a float64 "
-        "NumPy array with a float32 Tensor gives float64); a tf.Tensor "
-        "converts the array to its own dtype (float32). Owner: autograd."
-    ),
-}
+KNOWN_DIFFERENCES = {}
 
 
 def _cases():

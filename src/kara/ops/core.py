@@ -94,8 +94,17 @@ def binary_args(a, b, op):
                 np.asarray(b, backend.result_dtype_with_scalar(a.dtype, b))
             )
         else:
+            raw_a, raw_b = not isinstance(a, Tensor), not isinstance(b, Tensor)
             a = tensor_arg(a, op, "x1")
             b = tensor_arg(b, op, "x2")
+            # A NumPy float array meeting a float Tensor takes the Tensor's
+            # dtype, as in TensorFlow: float64 data never silently widens
+            # a float32 computation.
+            if raw_a != raw_b:
+                raw, t = (a, b) if raw_a else (b, a)
+                if raw.data.dtype.kind == t.data.dtype.kind == "f":
+                    raw = Tensor(raw.data.astype(t.data.dtype, copy=False))
+                    a, b = (raw, t) if raw_a else (t, raw)
     da, db = a.data.dtype, b.data.dtype
     if da != db:
         dt = result_dtype(da, db)
