@@ -278,3 +278,14 @@ def test_indexing_is_differentiable_with_repeated_fancy_indices(rng):
     x[[1, 1, 1]].backward(np.ones((3, 4)))
     np.testing.assert_array_equal(x.grad[1], np.full(4, 3.0))
     np.testing.assert_array_equal(x.grad[[0, 2]], np.zeros((2, 4)))
+
+
+def test_numpy_reductions_accept_tensors():
+    t = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]], "float32"))
+    assert float(np.sum(t)) == 10.0
+    np.testing.assert_allclose(np.asarray(np.mean(t, axis=0)), [2.0, 3.0])
+    assert float(np.max(t)) == 4.0
+    np.testing.assert_allclose(np.asarray(np.min(t, axis=1)), [1.0, 3.0])
+    assert np.sum(t, dtype="float64").dtype == np.float64
+    with pytest.raises(TypeError, match="out="):
+        t.sum(out=np.zeros(()))

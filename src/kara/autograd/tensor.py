@@ -235,17 +235,19 @@ class Tensor:
             axes = axes[0]
         return ops.transpose(self, axes or None)
 
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis=axis, keepdims=keepdims)
+    # The reductions also take NumPy's `dtype`/`out` keywords, because
+    # `np.sum(tensor)` and `np.mean(tensor)` call them with those.
+    def sum(self, axis=None, keepdims=False, dtype=None, out=None, **kw):
+        return _numpy_reduction(ops.sum, self, axis, keepdims, dtype, out)
 
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False, dtype=None, out=None, **kw):
+        return _numpy_reduction(ops.mean, self, axis, keepdims, dtype, out)
 
-    def max(self, axis=None, keepdims=False):
-        return ops.max(self, axis=axis, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False, out=None, **kw):
+        return _numpy_reduction(ops.max, self, axis, keepdims, None, out)
 
-    def min(self, axis=None, keepdims=False):
-        return ops.min(self, axis=axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False, out=None, **kw):
+        return _numpy_reduction(ops.min, self, axis, keepdims, None, out)
 
     def astype(self, dtype):
         return ops.cast(self, dtype)
@@ -292,6 +294,17 @@ _UFUNC_TO_OP = {
     "equal": "equal",
     "not_equal": "not_equal",
 }
+
+
+def _numpy_reduction(fn, x, axis, keepdims, dtype, out):
+    if out is not None:
+        raise TypeError(
+            "Tensor reductions do not write into `out=`: kara Tensors are "
+            "not changed in place. Use the returned Tensor instead."
+        )
+    if dtype is not None:
+        x = ops.cast(x, dtype)
+    return fn(x, axis=axis, keepdims=keepdims)
 
 
 def as_tensor(x, dtype=None):
