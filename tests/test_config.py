@@ -154,6 +154,27 @@ def test_grad_mode_flags():
     assert kara.enable_grad is config.enable_grad
 
 
+def test_grad_modes_as_decorators_nest_and_restore():
+    @config.no_grad()
+    def inner():
+        return config.is_grad_enabled()
+
+    @config.enable_grad()
+    def outer():
+        return config.is_grad_enabled(), inner(), config.is_grad_enabled()
+
+    assert inner.__name__ == "inner"
+    with config.no_grad():
+        assert outer() == (True, False, True)
+        assert not config.is_grad_enabled()
+    ctx = config.no_grad()
+    with ctx:  # one object entered twice in turn
+        pass
+    with ctx:
+        assert not config.is_grad_enabled()
+    assert config.is_grad_enabled()
+
+
 # ------------------------------------------------- import without effects
 def _run_python(code, tmp_path, **env_extra):
     home = tmp_path / "home"

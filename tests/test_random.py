@@ -76,3 +76,14 @@ def test_errors():
         random.normal((2,), dtype="int32")
     with pytest.raises(ValueError, match="non-negative dimensions"):
         random.uniform((2, -1))
+
+
+def test_shape_errors_name_the_sampler():
+    # an int shape is checked like a tuple (it used to reach NumPy as is)
+    with pytest.raises(
+        ValueError, match=r"normal: `shape` must have non-negative .*\(-3,\)"
+    ):
+        random.normal(-3)
+    with pytest.raises(ValueError, match=r"randint: `shape` must be a tuple"):
+        random.randint("ab", 0, 3)
+    assert random.uniform(3, seed=1).shape == (3,)

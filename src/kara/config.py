@@ -16,6 +16,7 @@ Example:
 """
 
 import contextlib
+import functools
 import math
 import numbers
 import os
@@ -149,9 +150,39 @@ def is_grad_enabled():
     return _GRAD_ENABLED
 
 
-@contextlib.contextmanager
-def no_grad():
+class _GradMode:
+    """Sets grad mode for a `with` block (or a decorated function), then
+    restores the mode it found. A small class, not a generator-based
+    context manager: `predict` and `evaluate` enter one every batch."""
+
+    enabled = None  # set by the subclasses
+
+    def __enter__(self):
+        global _GRAD_ENABLED
+        self._previous = _GRAD_ENABLED
+        _GRAD_ENABLED = self.enabled
+
+    def __exit__(self, *exc):
+        global _GRAD_ENABLED
+        _GRAD_ENABLED = self._previous
+        return False
+
+    def __call__(self, fn):
+        # as a decorator: a fresh context per call, so calls may nest
+        mode = type(self)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with mode():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):  # lowercase: used as a function, as in torch
     """Context manager under which no graph is recorded.
+
+    Also a decorator: `@kara.no_grad()`.
 
     Example:
     >>> import kara
@@ -161,25 +192,14 @@ def no_grad():
     >>> y.creator is None
     True
     """
-    global _GRAD_ENABLED
-    previous = _GRAD_ENABLED
-    _GRAD_ENABLED = False
-    try:
-        yield
-    finally:
-        _GRAD_ENABLED = previous
+
+    enabled = False
 
 
-@contextlib.contextmanager
-def enable_grad():
+class enable_grad(_GradMode):
     """Context manager that turns graph recording back on."""
-    global _GRAD_ENABLED
-    previous = _GRAD_ENABLED
-    _GRAD_ENABLED = True
-    try:
-        yield
-    finally:
-        _GRAD_ENABLED = previous
+
+    enabled = True
 
 
 def enable_unsafe_deserialization():

@@ -175,14 +175,26 @@ def _float_dtype(dtype, fn):
     return np.dtype(dtype)
 
 
-def _shape(shape):
+def check_shape(shape, owner):
+    """Returns `shape` as a tuple of non-negative ints (an int is 1-D).
+
+    Args:
+        shape: an int or an iterable of ints.
+        owner: the function or class named in the error message.
+    """
     if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    shape = tuple(int(d) for d in shape)
+        shape = (shape,)
+    try:
+        shape = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{owner}: `shape` must be a tuple of ints. Received: "
+            f"shape={shape!r}"
+        ) from None
     if any(d < 0 for d in shape):
         raise ValueError(
-            f"`shape` must have non-negative dimensions. Received: "
-            f"shape={shape}"
+            f"{owner}: `shape` must have non-negative dimensions. "
+            f"Received: shape={shape}"
         )
     return shape
 
@@ -229,7 +241,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """
     dtype = _float_dtype(dtype, "normal")
     return _tensor(
-        _sample_normal(make_rng(seed), _shape(shape), mean, stddev, dtype)
+        _sample_normal(
+            make_rng(seed), check_shape(shape, "normal"), mean, stddev, dtype
+        )
     )
 
 
@@ -248,7 +262,13 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """
     dtype = _float_dtype(dtype, "uniform")
     return _tensor(
-        _sample_uniform(make_rng(seed), _shape(shape), minval, maxval, dtype)
+        _sample_uniform(
+            make_rng(seed),
+            check_shape(shape, "uniform"),
+            minval,
+            maxval,
+            dtype,
+        )
     )
 
 
@@ -271,7 +291,11 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     dtype = _float_dtype(dtype, "truncated_normal")
     return _tensor(
         _sample_truncated_normal(
-            make_rng(seed), _shape(shape), mean, stddev, dtype
+            make_rng(seed),
+            check_shape(shape, "truncated_normal"),
+            mean,
+            stddev,
+            dtype,
         )
     )
 
@@ -289,7 +313,9 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
     Returns:
         A Tensor.
     """
-    values = make_rng(seed).integers(minval, maxval, _shape(shape))
+    values = make_rng(seed).integers(
+        minval, maxval, check_shape(shape, "randint")
+    )
     return _tensor(values.astype(backend.standardize_dtype(dtype)))
 
 

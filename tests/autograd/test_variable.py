@@ -1,5 +1,7 @@
 """Variable: a Keras weight whose value changes in place."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -143,3 +145,28 @@ def test_repr():
     assert (
         repr(v) == "<Variable path=w, shape=(1,), dtype=float32, value=[1.5]>"
     )
+
+
+@pytest.mark.parametrize(
+    "value, fix",
+    [
+        (0.0, r"e\.g\. np\.full\(\(2, 3\), value\)"),
+        (np.ones(3), r"reshape the value"),
+        (np.ones((1, 3)), r"reshape the value"),
+    ],
+)
+def test_assign_wants_the_exact_shape_as_keras(value, fix):
+    # Keras 3 (and tf.Variable) refuse a value that merely broadcasts;
+    # assign_add and assign_sub accept it (they compute v + value)
+    v = Variable(np.zeros((2, 3)), name="w")
+    shape = re.escape(str(np.shape(value)))
+    with pytest.raises(
+        ValueError,
+        match=rf"Variable\.assign: the value has shape {shape} but "
+        rf"variable 'w' has shape \(2, 3\)\. .*{fix}",
+    ):
+        v.assign(value)
+    np.testing.assert_array_equal(v.numpy(), np.zeros((2, 3)))
+    v.assign_add(value)
+    v.assign_sub(np.ones((1, 3)))
+    np.testing.assert_array_equal(v.numpy(), np.zeros((2, 3)) + value - 1)

@@ -16,15 +16,25 @@ from kara.ops import reduction
 from kara.testing import check_grad
 
 
-def _old_log_softmax(x, axis):
+def _shifted_and_rest(x, axis):
+    # x - max(x), and the sum of exp of it over all entries but one
+    # maximum (left out by its index here; the kernel masks the maxima)
     shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    others = np.ones(x.shape, bool)
+    top = np.expand_dims(np.argmax(x, axis=axis), axis)
+    np.put_along_axis(others, top, False, axis=axis)
+    rest = np.sum(np.exp(shifted), axis=axis, keepdims=True, where=others)
+    return shifted, rest
+
+
+def _old_log_softmax(x, axis):
+    shifted, rest = _shifted_and_rest(x, axis)
+    return shifted - np.log1p(rest)
 
 
 def _old_softmax(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
-    return e
+    shifted, rest = _shifted_and_rest(x, axis)
+    return np.exp(shifted) / (1 + rest)
 
 
 @pytest.mark.parametrize("shape, axis", [((32, 10), -1), ((4, 5, 6), 1)])

@@ -106,6 +106,49 @@ def test_softmax_backward(op, shape, axis, rng):
     check_grad(lambda x: op(x, axis=axis), uniform(rng, shape, -3, 3))
 
 
+def _float64_log_softmax(x):
+    x = np.asarray(x, "float64")
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+# Seed 003's second row: the label's logit dominates, so its loss is the
+# tiny log of a sum just above 1 (TensorFlow gives 0.00928134564).
+SEED_003_ROW = [
+    [-11.7642536, -45.3370094, -3.17252636, 4.34527206, -17.7164974]
+    + [-0.595088899, -17.6322937, -2.36941719, -6.82157373, -3.47369862]
+]
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        SEED_003_ROW,
+        [[0.0, -12.0, -14.0, -20.0]],  # log-softmax of the max ~ -7e-6
+        [[3.0, 3.0, -9.0], [5.0, 5.0, 5.0]],  # tied maxima
+        [[-1e-3, 0.0, 0.0]],
+    ],
+)
+def test_softmax_and_log_softmax_keep_float32_digits_near_one(x):
+    x = np.array(x, "float32")
+    want = _float64_log_softmax(x)
+    top = want == want.max(axis=-1, keepdims=True)
+    logp, p = ops.log_softmax(x).numpy(), ops.softmax(x).numpy()
+    # the largest entries, whose values a sum rounded near 1 spoils (the
+    # tiny log-probability of a confident winner): to 2 float32 ulps
+    assert_allclose(logp[top], want[top], rtol=1.2e-7, atol=0)
+    assert_allclose(p[top], np.exp(want[top]), rtol=1.2e-7, atol=0)
+    # the others carry the rounding of x - max(x), as in any softmax
+    assert_allclose(logp, want, rtol=1e-5, atol=0)
+    assert_allclose(p, np.exp(want), rtol=1e-5, atol=0)
+
+
+def test_sparse_softmax_cross_entropy_of_a_confident_winner():
+    loss = ops.sparse_softmax_cross_entropy_with_logits([3], SEED_003_ROW)
+    # float64: 0.00928137294; TensorFlow: 0.00928134564
+    assert_allclose(loss, [0.00928137294], rtol=1e-7, atol=0)
+
+
 def test_softmax_rows_sum_to_one(rng):
     y = ops.softmax(rng.standard_normal((5, 7)).astype("float32"))
     assert_allclose(ops.sum(y, axis=-1), np.ones(5), dtype="float32")

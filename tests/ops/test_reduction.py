@@ -105,6 +105,17 @@ def test_max_min_of_empty_tensor_needs_initial(op):
         op(np.zeros((0,), "float32"))
 
 
+@pytest.mark.parametrize("op", [ops.max, ops.min])
+def test_max_min_of_empty_tensor_with_initial_give_initial(op):
+    # as Keras 3: max(x, initial) is maximum(reduce_max(x), initial)
+    x = np.zeros((0, 3), "float32")
+    y = op(x, initial=2.0)
+    assert y.shape == () and y.dtype == np.float32 and float(y) == 2.0
+    np.testing.assert_array_equal(op(x, axis=0, initial=2.0).numpy(), [2] * 3)
+    assert op(x, axis=1, initial=2.0).shape == (0,)
+    assert op(x, axis=0, keepdims=True, initial=2.0).shape == (1, 3)
+
+
 def test_prod_gradient_with_zeros():
     # d prod / dx_i is the product of the others, also where x has zeros
     x = np.array([[2.0, 0.0, 3.0], [0.0, 0.0, 4.0], [1.0, 2.0, 3.0]])

@@ -29,6 +29,8 @@ import numpy as np
 from kara.autograd.function import Function
 from kara.ops.core import float_arg
 from kara.ops.core import normalize_axis
+from kara.ops.nn import _sigmoid  # stable: exp only of -|x|
+from kara.ops.nn import _softplus  # max(x, 0) + log1p(e^-|x|)
 
 __all__ = [
     "celu",
@@ -67,20 +69,6 @@ _GELU_CUBIC = 0.044715
 
 
 # ----------------------------------------------------------- numerics
-def _sigmoid(x):
-    """1 / (1 + e^-x) without overflow: exp only of -|x|."""
-    z = np.exp(-np.abs(x))
-    s = 1 / (1 + z)  # sigmoid(|x|)
-    # sigmoid(-|x|) = z * s. Blending with the mask, rather than np.where,
-    # is several times faster on mixed signs (no branches).
-    return s * (z + (x >= 0) * (1 - z))
-
-
-def _softplus(x):
-    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|), finite for any x."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 # Chebyshev fit of erfc (Numerical Recipes, `erfcc`): relative error below
 # 1.2e-7 for every x, i.e. float32 accuracy.
 _ERFC_COEFFS = (

@@ -100,29 +100,49 @@ class Variable(Tensor):
         return self.data.copy()
 
     def _check_value(self, value, method):
+        """`value` as an array of the variable's dtype that `method` may
+        write: of the variable's shape for `assign` (as Keras 3 and TF
+        require), broadcastable to it for `assign_add`/`assign_sub`."""
         arr = backend.as_array(value, dtype=self.data.dtype, name="value")
-        if arr.shape != self.data.shape:
+        shape = self.data.shape
+        if arr.shape == shape:
+            return arr
+        if method != "assign":
             try:
-                np.broadcast_to(arr, self.data.shape)
+                np.broadcast_to(arr, shape)
+                return arr
             except ValueError:
-                raise ValueError(
-                    f"Variable.{method}: the value has shape {arr.shape} but "
-                    f"variable {self.path!r} has shape {self.data.shape}."
-                ) from None
-        return arr
+                pass
+        if method != "assign":
+            fix = "Pass a scalar or an array that broadcasts to that shape"
+        elif arr.ndim == 0:
+            fix = f"Pass an array of that shape, e.g. np.full({shape}, value)"
+        else:
+            fix = "Pass an array of that shape (reshape the value)"
+        raise ValueError(
+            f"Variable.{method}: the value has shape {arr.shape} but "
+            f"variable {self.path!r} has shape {shape}. {fix}."
+        )
 
     def assign(self, value):
-        """Sets the value in place. Returns the Variable."""
+        """Sets the value in place. Returns the Variable.
+
+        Args:
+            value: an array-like of exactly the variable's shape (as in
+                Keras 3; a scalar does not fill a non-scalar variable).
+        """
         self.data[...] = self._check_value(value, "assign")
         return self
 
     def assign_add(self, delta):
-        """Adds `delta` in place. Returns the Variable."""
+        """Adds `delta` (broadcast to the variable's shape) in place.
+        Returns the Variable."""
         self.data += self._check_value(delta, "assign_add")
         return self
 
     def assign_sub(self, delta):
-        """Subtracts `delta` in place. Returns the Variable."""
+        """Subtracts `delta` (broadcast to the variable's shape) in place.
+        Returns the Variable."""
         self.data -= self._check_value(delta, "assign_sub")
         return self
 

@@ -36,12 +36,12 @@ True
 import numpy as np
 
 from kara import backend
+from kara import random
 from kara.initializers.constant_initializers import Constant
 from kara.initializers.constant_initializers import Identity
 from kara.initializers.constant_initializers import Ones
 from kara.initializers.constant_initializers import Zeros
 from kara.initializers.initializer import Initializer
-from kara.initializers.initializer import _check_shape
 from kara.initializers.initializer import compute_fans
 from kara.initializers.random_initializers import TRUNCATED_NORMAL_STD
 from kara.initializers.random_initializers import GlorotNormal
@@ -160,7 +160,7 @@ Did you mean 'he_normal' or ...? Valid names are: ...
 
 def _from_array(value):
     def initialize_fn(shape, dtype=None):
-        shape = _check_shape(shape, "initializer")
+        shape = random.check_shape(shape, "initializer")
         if shape != value.shape:
             raise ValueError(
                 f"Expected `shape` to be {value.shape} for direct tensor as "

@@ -3,8 +3,8 @@
 import numpy as np
 
 from kara import backend
+from kara import random
 from kara.initializers.initializer import Initializer
-from kara.initializers.initializer import _check_shape
 
 
 class Zeros(Initializer):
@@ -16,7 +16,7 @@ class Zeros(Initializer):
     """
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "Zeros")
+        shape = random.check_shape(shape, "Zeros")
         return np.zeros(shape, dtype=backend.standardize_dtype(dtype))
 
 
@@ -29,7 +29,7 @@ class Ones(Initializer):
     """
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "Ones")
+        shape = random.check_shape(shape, "Ones")
         return np.ones(shape, dtype=backend.standardize_dtype(dtype))
 
 
@@ -48,7 +48,7 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "Constant")
+        shape = random.check_shape(shape, "Constant")
         value = np.asarray(self.value, dtype=backend.standardize_dtype(dtype))
         try:
             return np.array(np.broadcast_to(value, shape))
@@ -95,7 +95,7 @@ class Identity(Initializer):
         self.gain = gain
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "Identity")
+        shape = random.check_shape(shape, "Identity")
         if len(shape) != 2:
             raise ValueError(
                 "Identity matrix initializer can only be used for 2D "

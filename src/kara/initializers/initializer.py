@@ -7,8 +7,6 @@ scaling initializers divide by.
 
 import math
 
-import numpy as np
-
 from kara.utils import naming
 
 
@@ -44,24 +42,6 @@ def compute_fans(shape, input_axes=None, output_axes=None):
         return int(shape[0]), int(shape[0])
     receptive_field = math.prod(shape[:-2])  # 1 for a 2-D kernel
     return int(shape[-2] * receptive_field), int(shape[-1] * receptive_field)
-
-
-def _check_shape(shape, owner):
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
-    try:
-        shape = tuple(int(d) for d in shape)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{owner}: `shape` must be a tuple of ints. Received: "
-            f"shape={shape!r}"
-        ) from None
-    if any(d < 0 for d in shape):
-        raise ValueError(
-            f"{owner}: `shape` must have non-negative dimensions. "
-            f"Received: shape={shape}"
-        )
-    return shape
 
 
 class Initializer:

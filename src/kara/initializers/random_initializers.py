@@ -13,7 +13,6 @@ import numpy as np
 
 from kara import random
 from kara.initializers.initializer import Initializer
-from kara.initializers.initializer import _check_shape
 from kara.initializers.initializer import compute_fans
 from kara.utils import naming
 
@@ -74,7 +73,7 @@ class RandomNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "RandomNormal")
+        shape = random.check_shape(shape, "RandomNormal")
         return random._sample_normal(
             self._rng(), shape, self.mean, self.stddev, self._dtype(dtype)
         )
@@ -111,7 +110,7 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "TruncatedNormal")
+        shape = random.check_shape(shape, "TruncatedNormal")
         return random._sample_truncated_normal(
             self._rng(), shape, self.mean, self.stddev, self._dtype(dtype)
         )
@@ -144,7 +143,7 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "RandomUniform")
+        shape = random.check_shape(shape, "RandomUniform")
         return random._sample_uniform(
             self._rng(), shape, self.minval, self.maxval, self._dtype(dtype)
         )
@@ -225,7 +224,7 @@ class VarianceScaling(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, type(self).__name__)
+        shape = random.check_shape(shape, type(self).__name__)
         dtype = self._dtype(dtype)
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {
@@ -373,7 +372,7 @@ class Orthogonal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        shape = _check_shape(shape, "Orthogonal")
+        shape = random.check_shape(shape, "Orthogonal")
         dtype = self._dtype(dtype)
         if len(shape) < 2:
             raise ValueError(

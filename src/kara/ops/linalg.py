@@ -9,6 +9,7 @@ import numpy as np
 
 from kara.autograd.function import Function
 from kara.ops.core import binary_args
+from kara.ops.elementwise import multiply
 
 __all__ = ["dot", "matmul", "tensordot"]
 
@@ -137,8 +138,6 @@ def dot(x1, x2):
     """
     a, b = binary_args(x1, x2, "dot")
     if a.ndim == 0 or b.ndim == 0:
-        from kara.ops.elementwise import multiply
-
         return multiply(a, b)
     if a.ndim <= 2 and b.ndim <= 2:
         return matmul(a, b)

@@ -8,8 +8,10 @@ less memory, which is what makes training fast.
 
 import numpy as np
 
+from kara import backend
 from kara.autograd.function import Function
 from kara.autograd.tensor import Tensor
+from kara.ops.core import cast
 from kara.ops.core import float_arg
 from kara.ops.core import normalize_axis
 from kara.ops.core import tensor_arg
@@ -50,16 +52,44 @@ _max = np.maximum.reduce
 _sum = np.add.reduce
 
 
+def _sum_but_one_max(e, others, axis):
+    """Sums `e = exp(x - max(x))` along `axis` leaving out one maximum.
+
+    `sum(e)` is `1 + rest`, `rest` the sum over every entry but one
+    maximum (whose `e^0` is exactly 1; tied maxima count 1 each). Summing
+    `rest` alone and adding the 1 last rounds once near 1; a sum with the
+    1 inside rounds near 1 at each step, which costs the small loss of a
+    confident prediction its digits (0.00928158 for 0.00928137, seed 003).
+
+    Args:
+        e: the exponentials of the shifted logits.
+        others: mask of the entries that are not a maximum (`x < max`).
+        axis: the class axis (or axes).
+
+    Returns:
+        `rest`, with the reduced axes kept (size 1).
+    """
+    rest = _sum(e, axis=axis, keepdims=True, where=others)
+    if np.count_nonzero(others) != e.size - rest.size:  # tied maxima
+        per_row = e.size // rest.size
+        rest += (per_row - 1) - _sum(others, axis=axis, keepdims=True)
+    return rest
+
+
 def _log_softmax(x, axis):
     shifted = x - _max(x, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return shifted - np.log(_sum(e, axis=axis, keepdims=True))
+    rest = _sum_but_one_max(np.exp(shifted), shifted != 0, axis)
+    # log(sum(e)) = log(1 + rest), the 1 added exactly inside log1p
+    return shifted - np.log1p(rest, out=rest)
 
 
 def _softmax(x, axis):
     e = np.subtract(x, _max(x, axis=axis, keepdims=True))
+    others = e != 0
     np.exp(e, out=e)  # in place: one (batch, classes) array in all
-    e /= _sum(e, axis=axis, keepdims=True)
+    rest = _sum_but_one_max(e, others, axis)
+    rest += 1
+    e /= rest
     return e
 
 
@@ -225,8 +255,6 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     array([[1., 0., 0.],
            [0., 0., 1.]], dtype=float32)
     """
-    from kara import backend
-
     idx = np.asarray(tensor_arg(x, "one_hot").data)
     if idx.dtype.kind not in "iu":
         if idx.dtype.kind == "f" and np.all(idx == np.round(idx)):
@@ -332,8 +360,6 @@ def dense(x, kernel, bias=None, activation=None):
             "first axis."
         )
     if x.data.dtype != kernel.data.dtype:
-        from kara.ops.core import cast
-
         x = cast(x, kernel.dtype)
     args = (x, kernel) if bias is None else (x, kernel, bias)
     return Dense(act)(*args)
@@ -419,8 +445,6 @@ def _same_float(labels, logits, op):
     logits = float_arg(logits, op, "logits")
     labels = tensor_arg(labels, op, "labels")
     if labels.dtype != logits.dtype:
-        from kara.ops.core import cast
-
         labels = cast(labels, logits.dtype)
     return labels, logits
 

@@ -12,6 +12,10 @@ from kara.ops.core import cast
 from kara.ops.core import float_arg
 from kara.ops.core import normalize_axis
 from kara.ops.core import tensor_arg
+from kara.ops.elementwise import maximum
+from kara.ops.elementwise import minimum
+from kara.ops.elementwise import sqrt
+from kara.ops.elementwise import square
 
 __all__ = [
     "argmax",
@@ -198,39 +202,30 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False, initial=None):
-    """Maximum over `axis` (ties share the gradient)."""
-    x = tensor_arg(x, "max")
-    if x.data.size == 0 and initial is None:
-        raise ValueError(
-            "max: cannot reduce an empty tensor (shape "
-            f"{x.shape}) without `initial`."
-        )
-    y = MaxMin(_axis(x, axis, "max"), keepdims, np.max)(x)
-    return y if initial is None else _maximum(y, initial)
+    """Maximum over `axis` (ties share the gradient), at least `initial`."""
+    return _extremum(x, axis, keepdims, initial, "max", np.max, maximum)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
-    """Minimum over `axis` (ties share the gradient)."""
-    x = tensor_arg(x, "min")
-    if x.data.size == 0 and initial is None:
-        raise ValueError(
-            "min: cannot reduce an empty tensor (shape "
-            f"{x.shape}) without `initial`."
-        )
-    y = MaxMin(_axis(x, axis, "min"), keepdims, np.min)(x)
-    return y if initial is None else _minimum(y, initial)
+    """Minimum over `axis` (ties share the gradient), at most `initial`."""
+    return _extremum(x, axis, keepdims, initial, "min", np.min, minimum)
 
 
-def _maximum(a, b):
-    from kara.ops.elementwise import maximum
-
-    return maximum(a, b)
-
-
-def _minimum(a, b):
-    from kara.ops.elementwise import minimum
-
-    return minimum(a, b)
+def _extremum(x, axis, keepdims, initial, op, fn, combine):
+    """`max` or `min`: `fn` is np.max or np.min, `combine` the elementwise
+    op that applies `initial` (so that its gradient follows the winner)."""
+    x = tensor_arg(x, op)
+    ax = _axis(x, axis, op)
+    if x.data.size == 0:
+        if initial is None:
+            raise ValueError(
+                f"{op}: cannot reduce an empty tensor (shape {x.shape}) "
+                "without `initial`."
+            )
+        # every result is `initial`; an empty input has nothing to learn
+        return Tensor(fn(x.data, axis=ax, keepdims=keepdims, initial=initial))
+    y = MaxMin(ax, keepdims, fn)(x)
+    return y if initial is None else combine(y, initial)
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
@@ -270,13 +265,9 @@ def var(x, axis=None, keepdims=False):
     """Variance over `axis` (population variance, as Keras)."""
     x = float_arg(x, "var")
     m = mean(x, axis=axis, keepdims=True)
-    from kara.ops.elementwise import square
-
     return mean(square(x - m), axis=axis, keepdims=keepdims)
 
 
 def std(x, axis=None, keepdims=False):
     """Standard deviation over `axis`."""
-    from kara.ops.elementwise import sqrt
-
     return sqrt(var(x, axis=axis, keepdims=keepdims))

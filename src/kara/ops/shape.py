@@ -10,7 +10,9 @@ import numpy as np
 
 from kara.autograd.function import Function
 from kara.autograd.tensor import Tensor
+from kara.ops.core import cast
 from kara.ops.core import normalize_axis
+from kara.ops.core import result_dtype
 from kara.ops.core import tensor_arg
 
 __all__ = [
@@ -202,9 +204,7 @@ def concatenate(xs, axis=0):
 
 
 def _same_dtype(ts):
-    from kara.ops.core import cast
-    from kara.ops.core import result_dtype
-
+    """Casts the tensors of `ts` (in place in the list) to one dtype."""
     dt = ts[0].data.dtype
     for t in ts[1:]:
         dt = result_dtype(dt, t.data.dtype)
