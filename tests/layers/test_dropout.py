@@ -13,6 +13,15 @@ def test_rate_validation():
             Dropout(rate)
 
 
+def test_numpy_rates_are_accepted_as_in_keras():
+    layer = Dropout(np.float32(0.5), seed=1)
+    x = np.ones((4, 8), "float32")
+    out = layer(x, training=True).numpy()
+    assert set(out.ravel().tolist()) <= {0.0, 2.0}
+    with pytest.raises(ValueError, match=r"Received: rate=np.float64\(1.5\)"):
+        Dropout(np.float64(1.5))
+
+
 def test_inverted_scaling_and_inference():
     layer = Dropout(0.25, seed=0)
     x = np.ones((200, 50), "float32")

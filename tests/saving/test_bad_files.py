@@ -474,6 +474,28 @@ def test_optimizer_state_that_does_not_fit_warns(tmp_path):
         model.load_weights(path)
 
 
+@pytest.mark.parametrize(
+    "saved, loaded", [("keras2", "keras3"), ("keras3", "keras2")]
+)
+def test_optimizer_state_of_the_other_profile_says_how(tmp_path, saved, loaded):
+    path = tmp_path / "m.keras"
+    x, y = np.ones((2, 4), "float32"), np.ones((2, 2), "float32")
+    with kara.config.using_profile(saved):
+        trained = _model()
+        trained.train_on_batch(x, y)
+        trained.save(path)
+        again = kara.models.load_model(path)  # same profile: restored
+        for a, b in zip(trained.optimizer.variables, again.optimizer.variables):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+    with kara.config.using_profile(loaded):
+        with pytest.warns(
+            UserWarning,
+            match=rf"the profile now is '{loaded}'.*saved under '{saved}', "
+            rf"load it under that profile.*using_profile\('{saved}'\)",
+        ):
+            kara.models.load_model(path)
+
+
 # -------------------------------------------------------------- the names
 @pytest.mark.parametrize(
     "name, match",

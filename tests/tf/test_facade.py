@@ -283,3 +283,12 @@ def test_star_import_does_not_shadow_python_builtins():
     assert "constant" in namespace and "keras" in namespace
     for name in ("abs", "bool", "range"):
         assert name not in namespace
+
+
+def test_gather_refuses_batch_dims_it_would_ignore():
+    params = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(
+        tf.gather(params, [2, 0], axis=1).numpy(), params[:, [2, 0]]
+    )
+    with pytest.raises(NotImplementedError, match=r"batch_dims=1\. Use"):
+        tf.gather(params, [[0], [2]], axis=1, batch_dims=1)

@@ -102,18 +102,15 @@ def serialize(activation):
 
     Built-in activations give their name (`"relu"`; the aliases give the
     function's own name, `swish` -> `"silu"`). Other functions give
-    `{"module", "class_name": "function", "config": name,
-    "registered_name"}`; objects with `get_config` give their class dict.
+    `{"module": "builtins", "class_name": "function", "config": name,
+    "registered_name": "function"}`, `name` being the registered
+    `"package>name"` of a registered function (as Keras writes it);
+    objects with `get_config` give their class dict.
     """
     if activation in _BUILTINS:
         return activation.__name__
     if isinstance(activation, types.FunctionType):
-        return {
-            "module": activation.__module__,
-            "class_name": "function",
-            "config": activation.__name__,
-            "registered_name": activation.__name__,
-        }
+        return lookup.serialize_function(activation)
     if hasattr(activation, "get_config"):
         return lookup.serialize_object(activation, "keras.activations", {})
     raise ValueError(

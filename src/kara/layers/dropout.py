@@ -19,6 +19,8 @@ True
 [0.0, 2.0]
 """
 
+import numbers
+
 import numpy as np
 
 from kara import ops
@@ -39,10 +41,11 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        # numbers.Real: Python and NumPy numbers (np.float32(0.5) too)
+        if not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
             raise ValueError(
                 "Invalid value received for argument `rate`. Expected a "
-                f"float value between 0 and 1. Received: rate={rate}"
+                f"float value between 0 and 1. Received: rate={rate!r}"
             )
         self.rate = rate
         self.seed = seed

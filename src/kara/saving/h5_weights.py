@@ -405,11 +405,26 @@ def _plan_optimizer(optimizer, group, what):
             f"Skipping the optimizer state in {what}: optimizer "
             f"{optimizer.name!r} has {len(variables)} variables, the file "
             f"{len(arrays)} (or their shapes differ). Training continues "
-            "from a fresh optimizer state.",
+            f"from a fresh optimizer state.{_profile_hint()}",
             stacklevel=4,
         )
         return []
     return list(zip(variables, arrays))
+
+
+def _profile_hint():
+    """Why an optimizer's state may not fit: the other profile saved it."""
+    from kara import config
+
+    other = "keras2" if config.profile() == "keras3" else "keras3"
+    return (
+        " An optimizer's variables depend on kara's profile (under "
+        "'keras3' the learning rate is one of them, under 'keras2' it is "
+        "not, and some slots differ), and the profile now is "
+        f"{config.profile()!r}. If the file was saved under {other!r}, "
+        "load it under that profile to restore the state: "
+        f"`with kara.config.using_profile({other!r}): ...`."
+    )
 
 
 def apply(plan):

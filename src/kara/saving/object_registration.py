@@ -141,14 +141,6 @@ def get_registered_name(obj):
         return obj.__name__
 
 
-def is_registered(obj):
-    """Whether `obj` was registered with `register_keras_serializable`."""
-    try:
-        return obj in _GLOBAL_CUSTOM_NAMES
-    except TypeError:
-        return False
-
-
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """Looks `name` up among the custom objects; `None` if absent.
 

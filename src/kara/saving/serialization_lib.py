@@ -35,6 +35,7 @@ import threading
 import numpy as np
 
 from kara.saving import object_registration
+from kara.utils import lookup
 
 # ----------------------------------------------------------- safe mode
 _GLOBAL_SAFE_MODE = [True]
@@ -114,7 +115,7 @@ def serialize_keras_object(obj):
     if namespace is not None:
         return namespace.serialize(obj)
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        return _serialize_function(obj)
+        return lookup.serialize_function(obj)
     if hasattr(obj, "get_config"):  # a custom class of no kara namespace
         cls = type(obj)
         return {
@@ -154,24 +155,6 @@ def _namespace_of(obj):
         if isinstance(obj, base):
             return module
     return None
-
-
-def _serialize_function(fn):
-    name = fn.__name__
-    if object_registration.is_registered(fn):
-        return {
-            "module": fn.__module__,
-            "class_name": "function",
-            "config": name,
-            "registered_name": object_registration.get_registered_name(fn),
-        }
-    # Keras 3's form of a plain function: found again by name
-    return {
-        "module": "builtins",
-        "class_name": "function",
-        "config": name,
-        "registered_name": "function",
-    }
 
 
 # ---------------------------------------------------------- deserialize

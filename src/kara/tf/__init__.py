@@ -247,6 +247,15 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
 
 
 def gather(params, indices, axis=None, batch_dims=0, name=None):
+    """`tf.gather`: the slices of `params` at `indices` along `axis`."""
+    if batch_dims != 0:
+        # a silently ignored batch_dims would gather the wrong slices
+        raise NotImplementedError(
+            "kara.tf.gather supports batch_dims=0 only. Received: "
+            f"batch_dims={batch_dims!r}. Use "
+            "`kara.ops.take_along_axis(params, indices, axis)` for "
+            "per-example indices."
+        )
     return _ops.take(params, indices, axis=0 if axis is None else axis)
 
 

@@ -62,6 +62,37 @@ def serialize_object(obj, module, objects):
     }
 
 
+def serialize_function(fn):
+    """Returns the config Keras 3 (and tf.keras 2.15) writes for a function.
+
+    Keras names the function in `"config"`: its registered
+    `"package>name"` when it was registered with
+    `register_keras_serializable`, else its `__name__`, which loading
+    finds among `custom_objects`.
+
+    Args:
+        fn: a function that is not one of the library's built-ins.
+
+    Returns:
+        `{"module": "builtins", "class_name": "function", "config": name,
+        "registered_name": "function"}`.
+
+    Example:
+    >>> def twice(x):
+    ...     return 2 * x
+    >>> serialize_function(twice)["config"]
+    'twice'
+    """
+    from kara.saving import object_registration
+
+    return {
+        "module": "builtins",
+        "class_name": "function",
+        "config": object_registration.get_registered_name(fn),
+        "registered_name": "function",
+    }
+
+
 def deserialize_object(config, objects, kind, custom_objects=None):
     """Builds an object from its name or config dict.
 
@@ -113,7 +144,8 @@ def _find(name, table, kind):
         bare = name.split(">")[-1]
         if bare in table:
             return table[bare]
-    # A bare name of something registered as "package>name".
+    # A bare name of something registered as "package>name": tf.keras
+    # 2.15's `serialize_keras_object` writes registered functions so.
     if isinstance(name, str):
         found = [v for k, v in table.items() if k.endswith(">" + name)]
         if len(found) == 1:

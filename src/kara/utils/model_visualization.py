@@ -23,6 +23,8 @@ does not trace. An unbuilt model shows `?` for the shapes.
 
 Example:
 >>> from kara import layers, models
+>>> from kara.utils import naming
+>>> naming.clear_session()  # auto-names start again: `input_layer`
 >>> model = models.Sequential(
 ...     [layers.Input(shape=(4,)), layers.Dense(2, name="out")],
 ...     name="tiny")
@@ -337,7 +339,7 @@ def _dot_body(boxes, kind, indent):
             lines.append(f"{indent}}}")
         else:
             label = "\\n".join(_escape(line) for line in box.lines)
-            lines.append(f'{indent}{_node_id(box)} [label="{label}"];')
+            lines.append(f'{indent}{box.node} [label="{label}"];')
     for i, box in enumerate(boxes):
         sources = box.inputs
         if kind == "nested" and not sources and i:
@@ -349,22 +351,18 @@ def _dot_body(boxes, kind, indent):
     return lines
 
 
-def _node_id(box):
-    return box.node
-
-
 def _tail(box):
     """The node an edge leaves from (an expanded model's last layer)."""
     while box.nested:
         box = box.nested[-1]
-    return _node_id(box)
+    return box.node
 
 
 def _head(box):
     """The node an edge enters (an expanded model's first layer)."""
     while box.nested:
         box = box.nested[0]
-    return _node_id(box)
+    return box.node
 
 
 def _escape(text):
@@ -377,15 +375,17 @@ def _quote(text):
 
 
 # ---------------------------------------------------------------- public
-def _options(
-    show_shapes,
-    show_dtype,
-    show_layer_names,
-    show_layer_activations,
-    show_trainable,
-    expand_nested,
-    rankdir,
-):
+def _model_graph(model, rankdir, show_layer_names, **flags):
+    """Checks the arguments; returns `(boxes, kind)` (see `_graph`).
+
+    `flags` are the other `show_*` arguments and `expand_nested`.
+    """
+    if not hasattr(model, "layers"):
+        raise TypeError(
+            "plot_model(model=...) takes a kara model (Sequential, a "
+            "functional Model or a subclassed Model). Received: "
+            f"{type(model).__name__}"
+        )
     if rankdir not in _RANKDIRS:
         raise ValueError(
             f"`rankdir` must be one of {_RANKDIRS} (top to bottom, bottom "
@@ -395,23 +395,7 @@ def _options(
     if show_layer_names is None:
         # Keras 3 hides the names by default; tf.keras 2 showed them.
         show_layer_names = config.profile() == "keras2"
-    return {
-        "show_shapes": show_shapes,
-        "show_dtype": show_dtype,
-        "show_layer_names": show_layer_names,
-        "show_layer_activations": show_layer_activations,
-        "show_trainable": show_trainable,
-        "expand_nested": expand_nested,
-    }
-
-
-def _check_model(model):
-    if not hasattr(model, "layers"):
-        raise TypeError(
-            "plot_model(model=...) takes a kara model (Sequential, a "
-            "functional Model or a subclassed Model). Received: "
-            f"{type(model).__name__}"
-        )
+    return _graph(model, {"show_layer_names": show_layer_names, **flags})
 
 
 def model_to_text(
@@ -431,17 +415,16 @@ def model_to_text(
     Returns:
         A `ModelDiagram` (a `str`).
     """
-    _check_model(model)
-    options = _options(
-        show_shapes,
-        show_dtype,
-        show_layer_names,
-        show_layer_activations,
-        show_trainable,
-        expand_nested,
+    boxes, kind = _model_graph(
+        model,
         rankdir,
+        show_layer_names,
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_activations=show_layer_activations,
+        show_trainable=show_trainable,
+        expand_nested=expand_nested,
     )
-    boxes, kind = _graph(model, options)
     lines = [f'Model: "{getattr(model, "name", "model")}"']
     if kind == "subclassed" and boxes:
         lines.append("(a subclassed model: its layers in the order they were")
@@ -475,17 +458,16 @@ def model_to_dot(
     Returns:
         The DOT source (a `str`).
     """
-    _check_model(model)
-    options = _options(
-        show_shapes,
-        show_dtype,
-        show_layer_names,
-        show_layer_activations,
-        show_trainable,
-        expand_nested,
+    boxes, kind = _model_graph(
+        model,
         rankdir,
+        show_layer_names,
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_activations=show_layer_activations,
+        show_trainable=show_trainable,
+        expand_nested=expand_nested,
     )
-    boxes, kind = _graph(model, options)
     _number(boxes)
     dpi = _default_dpi() if dpi is None else dpi
     name = getattr(model, "name", "model")

@@ -40,26 +40,7 @@ import sys
 import numpy as np
 
 from kara import config
-
-# Keras 3's box (rich's HEAVY_HEAD) and rich's ASCII fallback:
-# top, header row, header rule, body row, row rule, bottom;
-# each is (left, horizontal, divider, right).
-_BOX = {
-    "top": "┏━┳┓",
-    "head": "┃ ┃┃",
-    "head_rule": "┡━╇┩",
-    "row": "│ ││",
-    "row_rule": "├─┼┤",
-    "bottom": "└─┴┘",
-}
-_ASCII_BOX = {
-    "top": "+--+",
-    "head": "| ||",
-    "head_rule": "|-+|",
-    "row": "| ||",
-    "row_rule": "|-+|",
-    "bottom": "+--+",
-}
+from kara.utils import summary_table
 
 
 def print_summary(
@@ -84,26 +65,16 @@ def print_summary(
         show_trainable: add a "Trainable" column.
         layer_range: `(first, last)` layer names or regexes to print.
     """
-    if config.profile() == "keras2":
-        _print_keras2(
-            model,
-            line_length,
-            positions,
-            print_fn,
-            expand_nested,
-            show_trainable,
-            layer_range,
-        )
-    else:
-        _print_keras3(
-            model,
-            line_length,
-            positions,
-            print_fn,
-            expand_nested,
-            show_trainable,
-            layer_range,
-        )
+    printer = _print_keras2 if config.profile() == "keras2" else _print_keras3
+    printer(
+        model,
+        line_length,
+        positions,
+        print_fn,
+        expand_nested,
+        show_trainable,
+        layer_range,
+    )
 
 
 # ------------------------------------------------------------ the model
@@ -241,6 +212,8 @@ def _shape_text3(layer):
 
 
 def _connections(layer, relevant):
+    """The "Connected to" cell: `["dense[0][0]", ...]`, one per input of
+    the layer's calls in this model (`relevant` nodes)."""
     parts = []
     for node in layer._inbound_nodes:
         if relevant and node not in relevant:
@@ -248,7 +221,7 @@ def _connections(layer, relevant):
         for t in node.input_tensors:
             inbound, node_index, tensor_index = t._keras_history
             parts.append(f"{inbound.name}[{node_index}][{tensor_index}]")
-    return ", ".join(parts) or "-"
+    return parts
 
 
 def _print_keras3(
@@ -294,7 +267,7 @@ def _print_keras3(
             params = f"{layer.count_params():,}"
         row = [name, _shape_text3(layer), params]
         if not sequential_like:
-            row.append(_connections(layer, relevant))
+            row.append(", ".join(_connections(layer, relevant)) or "-")
         if show_trainable:
             if layer.weights:
                 row.append("Y" if layer.trainable else "N")
@@ -315,8 +288,14 @@ def _print_keras3(
     for layer in layers[start:stop]:
         rows.extend(rows_of(layer))
 
-    box = _BOX if _unicode_ok(print_fn) else _ASCII_BOX
-    table = _render_table(header, rows, widths, align, line_length, box)
+    table = summary_table.render(
+        header,
+        rows,
+        widths,
+        align,
+        line_length,
+        ascii_only=not summary_table.unicode_ok(print_fn),
+    )
     table = [line[:columns] for line in table]  # rich crops at the console
 
     trainable = model.trainable_weights
@@ -350,128 +329,6 @@ def _print_keras3(
         sys.stdout.write(text)
     else:
         print_fn(text)
-
-
-def _unicode_ok(print_fn):
-    """Whether stdout can show the box characters (rich's ascii_only)."""
-    if print_fn is not None:
-        return True
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    try:
-        "┏━┳┓│└…".encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
-# -- a small re-implementation of how rich draws a table with fixed
-#    column widths, padding 1 on each side, and show_lines=True
-
-
-def _column_widths(widths, line_length):
-    """Final column widths (padding included), as rich computes them."""
-    n = len(widths)
-    max_width = line_length - (n + 1)  # minus the n + 1 vertical borders
-    out = [min(w + 2, max_width) for w in widths]
-    if sum(out) > max_width:
-        out = _ratio_reduce(sum(out) - max_width, [1] * n, out, out)
-    return out
-
-
-def _ratio_reduce(total, ratios, maximums, values):
-    """Takes `total` off `values` in proportion to `ratios` (rich's rule,
-    with Python's round-half-to-even)."""
-    ratios = [r if m else 0 for r, m in zip(ratios, maximums)]
-    total_ratio = sum(ratios)
-    if not total_ratio:
-        return list(values)
-    remaining = total
-    out = []
-    for ratio, maximum, value in zip(ratios, maximums, values):
-        if ratio and total_ratio > 0:
-            cut = min(maximum, round(ratio * remaining / total_ratio))
-            out.append(value - cut)
-            remaining -= cut
-            total_ratio -= ratio
-        else:
-            out.append(value)
-    return out
-
-
-_WORD = re.compile(r"\s*\S+\s*")
-
-
-def _wrap(text, width, justify):
-    """The lines of one cell: word wrap, `…` for words too long, justify."""
-    lines = []
-    for line in text.split("\n"):
-        breaks, offset = [], 0
-        for match in _WORD.finditer(line):
-            start, word = match.start(), match.group(0)
-            length = len(word.rstrip())
-            if width - offset >= length:
-                offset += len(word)
-            elif length > width:  # never fits: own line, cut with …
-                if start:
-                    breaks.append(start)
-                offset = len(word)
-            elif offset and start:
-                breaks.append(start)
-                offset = len(word)
-        pieces = [line[a:b] for a, b in zip([0] + breaks, breaks + [len(line)])]
-        for piece in pieces:
-            if len(piece) > width:  # drop trailing spaces beyond the width
-                trailing = len(piece) - len(piece.rstrip())
-                piece = piece[: len(piece) - min(trailing, len(piece) - width)]
-            if justify != "left":
-                piece = piece.rstrip()
-            if len(piece) > width:
-                piece = piece[: width - 1] + "…"
-            if justify == "left":
-                piece = piece.ljust(width)
-            elif justify == "right":
-                piece = piece.rjust(width)
-            else:
-                left = (width - len(piece)) // 2
-                piece = " " * left + piece
-                piece = piece.ljust(width)
-            lines.append(piece)
-    return lines
-
-
-def _render_table(header, rows, widths, align, line_length, box):
-    widths = _column_widths(widths, line_length)
-
-    def rule(kind):
-        left, horizontal, divider, right = box[kind]
-        return left + divider.join(horizontal * w for w in widths) + right
-
-    def row_lines(cells, kind, bottom_align):
-        rendered = [
-            _wrap(str(c), w - 2, a) for c, w, a in zip(cells, widths, align)
-        ]
-        height = max(len(r) for r in rendered)
-        out = []
-        for r, w in zip(rendered, widths):
-            blank = [" " * (w - 2)] * (height - len(r))
-            out.append(blank + r if bottom_align else r + blank)
-        left, _, divider, right = box[kind]
-        return [
-            left
-            + divider.join(" " + out[c][i] + " " for c in range(len(out)))
-            + right
-            for i in range(height)
-        ]
-
-    lines = [rule("top")]
-    lines += row_lines(header, "head", bottom_align=True)
-    lines.append(rule("head_rule"))
-    for i, cells in enumerate(rows):
-        if i:
-            lines.append(rule("row_rule"))
-        lines += row_lines(cells, "row", bottom_align=False)
-    lines.append(rule("bottom"))
-    return lines
 
 
 # ---------------------------------------------------------------- keras2
@@ -565,16 +422,7 @@ def _print_keras2(
         row = [f"{layer.name} ({type(layer).__name__})", _shape_text2(layer)]
         row.append(params)
         if not sequential_like:
-            connections = []
-            for node in layer._inbound_nodes:
-                if relevant and node not in relevant:
-                    continue
-                for t in node.input_tensors:
-                    inbound, node_index, tensor_index = t._keras_history
-                    connections.append(
-                        f"{inbound.name}[{node_index}][{tensor_index}]"
-                    )
-            row.append(connections)
+            row.append(_connections(layer, relevant))
         if show_trainable:
             row.append("Y" if layer.trainable else "N")
         return row
