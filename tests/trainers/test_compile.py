@@ -240,3 +240,23 @@ def test_keras2_fit_aligns_rank_one_targets_with_a_single_output():
     with config.using_profile("keras3"):
         model.compile("sgd", "mse")
         assert model.evaluate(x, y, verbose=0) == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize("profile", ["keras3", "keras2"])
+def test_vector_metric_result_is_logged_as_an_array(rng, profile):
+    # F1Score(average=None) gives one score per class: Keras logs the
+    # vector (fit used to fail converting it to a float)
+    x = rng.normal(size=(16, 3)).astype("float32")
+    y = (rng.random((16, 2)) > 0.5).astype("float32")
+    with config.using_profile(profile):
+        model = kara.Sequential(
+            [kara.Input((3,)), kara.layers.Dense(2, activation="sigmoid")]
+        )
+        f1 = kara.metrics.F1Score(average=None)
+        model.compile("sgd", "binary_crossentropy", metrics=[f1])
+        history = model.fit(x, y, epochs=2, verbose=0)
+        logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    scores = history.history["f1_score"]
+    assert len(scores) == 2 and all(s.shape == (2,) for s in scores)
+    np.testing.assert_array_equal(logs["f1_score"], f1.result().numpy())
+    assert type(logs["loss"]) is float

@@ -34,11 +34,12 @@ _BATCH_HOOKS = {
 def pythonify_logs(logs):
     """Returns `logs` as a new dict of Python floats, nested dicts flattened.
 
-    Values that cannot become a float (arrays with several elements,
-    strings) are kept as they are. Under the Keras 3 profile the keys are
-    sorted, so `History` and the progress bar list metrics alphabetically
-    (`accuracy, loss, val_accuracy, val_loss`); tf.keras 2 keeps the order
-    the metrics were compiled in.
+    Values that cannot become a float are kept as they are (strings), or
+    as NumPy arrays (Tensors with several elements). Under the Keras 3
+    profile the keys are sorted, so `History` and the progress bar list
+    metrics alphabetically (`accuracy, loss, val_accuracy, val_loss`);
+    tf.keras 2 keeps the order the metrics were compiled in. This is the
+    one place that rule lives: `Model.get_metrics_result` calls it too.
 
     Example:
     >>> import numpy as np
@@ -55,6 +56,8 @@ def pythonify_logs(logs):
         if isinstance(value, dict):
             result.update(pythonify_logs(value))
             continue
+        if getattr(value, "_is_kara_tensor", False):
+            value = value.data
         if isinstance(value, np.ndarray) and value.ndim > 0:
             result[key] = value  # float() of a 1-element array is deprecated
             continue

@@ -165,10 +165,6 @@ class FBetaScore(Metric):
             score = np.mean(score)
         return as_result(score, dtype)
 
-    def reset_state(self):
-        for v in self.variables:
-            v.data[...] = 0
-
     def get_config(self):
         return {
             "name": self.name,

@@ -32,6 +32,8 @@ import warnings
 import numpy as np
 
 from kara import config
+from kara.losses import _fused
+from kara.losses.loss import rules as loss_rules
 from kara.metrics.metric import to_float_array
 from kara.metrics.metrics_utils import array_function
 from kara.metrics.metrics_utils import check_same_shape
@@ -56,15 +58,12 @@ def _binary_crossentropy_elementwise(target, output, from_logits):
             - output * target
             + np.log1p(np.exp(-np.abs(output)))
         )
-    eps = _eps(output.dtype)
-    output = np.clip(output, eps, 1 - eps)
-    if config.profile() == "keras2":
-        # tf.keras 2 adds eps inside the logs as well as clipping
-        return -(
-            target * np.log(output + eps)
-            + (1 - target) * np.log(1 - output + eps)
-        )
-    return -(target * np.log(output) + (1 - target) * np.log(1 - output))
+    # the loss's NumPy kernel (clip, then logs; tf.keras 2 also adds eps
+    # inside the logs), run without a graph
+    kernel = _fused.ClippedBinaryCrossentropy(
+        config.epsilon(), loss_rules().bce_log_epsilon
+    )
+    return kernel.forward(target, output)
 
 
 @array_function
@@ -132,12 +131,10 @@ def categorical_crossentropy(
             label_smoothing / num_classes
         )
     if from_logits:
-        log_prob = _log_softmax(y_pred, axis)
-    else:
-        eps = _eps(y_pred.dtype)
-        output = y_pred / np.sum(y_pred, axis=axis, keepdims=True)
-        log_prob = np.log(np.clip(output, eps, 1 - eps))
-    return -np.sum(y_true * log_prob, axis=axis)
+        return -np.sum(y_true * _log_softmax(y_pred, axis), axis=axis)
+    # the loss's NumPy kernel (renormalise, clip, log), run without a graph
+    kernel = _fused.ClippedCategoricalCrossentropy(config.epsilon(), axis)
+    return kernel.forward(y_true, y_pred)
 
 
 def _sparse_crossentropy(y_true, y_pred, from_logits, axis):

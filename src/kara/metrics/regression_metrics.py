@@ -447,10 +447,6 @@ class R2Score(Metric):
                 score = 1.0 - (1.0 - score) * (n - 1.0) / (n - p - 1.0)
         return as_result(score, dtype)
 
-    def reset_state(self):
-        for v in self.variables:
-            v.data[...] = 0
-
     def get_config(self):
         return {
             "name": self.name,

@@ -1,4 +1,4 @@
-"""Helpers of the optimizer base: clipping and argument checks.
+"""Helpers of the optimizers: clipping, norms, moments, argument checks.
 
 Clipping follows TensorFlow's float32 arithmetic step by step (Keras 3 on
 TensorFlow and tf.keras 2 both call `tf.clip_by_norm` and the same global
@@ -19,10 +19,35 @@ from kara.utils import naming
 # ------------------------------------------------------------- clipping
 
 
-def _squared_norm(g):
+def squared_norm(g):
     """`sum(g * g)` in the dtype of `g` (BLAS dot: no float64 sneaks in)."""
     flat = g.reshape(-1)
     return flat.dtype.type(np.dot(flat, flat))
+
+
+def update_moments(gradient, m, v, one_minus_beta_1, one_minus_beta_2, tmp):
+    """Adam's moment updates, in place (Adam, Nadam, Lamb share them).
+
+    Formula:
+        m += (g - m) * (1 - beta_1)
+        v += (g**2 - v) * (1 - beta_2)
+
+    Written as Keras writes it (not `beta * m + (1 - beta) * g`), which
+    rounds differently in float32.
+
+    Args:
+        gradient: the gradient array.
+        m, v: the first and second moment arrays, updated in place.
+        one_minus_beta_1, one_minus_beta_2: scalars of the dtype of `m`.
+        tmp: a scratch array of the shape of `m`, overwritten.
+    """
+    np.subtract(gradient, m, out=tmp)
+    tmp *= one_minus_beta_1
+    m += tmp
+    np.multiply(gradient, gradient, out=tmp)
+    tmp -= v
+    tmp *= one_minus_beta_2
+    v += tmp
 
 
 def clip_by_norm(g, clipnorm):
@@ -40,7 +65,7 @@ def clip_by_norm(g, clipnorm):
     """
     f = g.dtype.type
     c = f(clipnorm)
-    norm = np.sqrt(_squared_norm(g))
+    norm = np.sqrt(squared_norm(g))
     # tf.clip_by_norm multiplies first, then divides: keep its rounding
     out = np.multiply(g, c)
     out /= max(norm, c)
@@ -65,7 +90,7 @@ def clip_by_global_norm(grads, clipnorm):
     f = grads[0].dtype.type
     total = f(0)
     for g in grads:
-        total = total + _squared_norm(g)
+        total = total + squared_norm(g)
     norm = np.sqrt(total)
     c = f(clipnorm)
     with np.errstate(divide="ignore", invalid="ignore"):

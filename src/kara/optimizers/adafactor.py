@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from kara.optimizers._helpers import squared_norm
 from kara.optimizers.optimizer import Optimizer
 
 
@@ -153,7 +154,4 @@ class Adafactor(Optimizer):
 
 def _rms(x):
     """sqrt(mean(x**2)) in the dtype of x."""
-    flat = x.reshape(-1)
-    return np.sqrt(
-        flat.dtype.type(np.dot(flat, flat)) / flat.dtype.type(max(flat.size, 1))
-    )
+    return np.sqrt(squared_norm(x) / x.dtype.type(max(x.size, 1)))

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from kara.optimizers._helpers import update_moments
 from kara.optimizers.optimizer import Optimizer
 
 
@@ -82,13 +83,7 @@ class Adam(Optimizer):
         t1, t2 = self._scratch_views[i]
         m = self._momentums[i].data
         v = self._velocities[i].data
-        np.subtract(gradient, m, out=t1)
-        t1 *= one_minus_b1
-        m += t1
-        np.multiply(gradient, gradient, out=t1)
-        t1 -= v
-        t1 *= one_minus_b2
-        v += t1
+        update_moments(gradient, m, v, one_minus_b1, one_minus_b2, t1)
         if self.amsgrad:
             v_hat = self._velocity_hats[i].data
             np.maximum(v_hat, v, out=v_hat)

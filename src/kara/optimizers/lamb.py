@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kara.optimizers._helpers import squared_norm
+from kara.optimizers._helpers import update_moments
 from kara.optimizers.optimizer import Optimizer
 
 
@@ -75,20 +77,14 @@ class Lamb(Optimizer):
         m = self._momentums[i].data
         v = self._velocities[i].data
         w = variable.data
-        np.subtract(gradient, m, out=t1)
-        t1 *= one_minus_b1
-        m += t1
-        np.multiply(gradient, gradient, out=t1)
-        t1 -= v
-        t1 *= one_minus_b2
-        v += t1
+        update_moments(gradient, m, v, one_minus_b1, one_minus_b2, t1)
         np.divide(v, corr_2, out=t2)
         np.sqrt(t2, out=t2)
         t2 += eps
         np.divide(m, corr_1, out=t1)
         t1 /= t2  # the Adam direction
-        w_norm = _norm(w)
-        g_norm = _norm(t1)
+        w_norm = np.sqrt(squared_norm(w))
+        g_norm = np.sqrt(squared_norm(t1))
         ratio = w_norm / g_norm if (w_norm > 0 and g_norm > 0) else f(1)
         t1 *= ratio * lr
         w -= t1
@@ -103,8 +99,3 @@ class Lamb(Optimizer):
             }
         )
         return config
-
-
-def _norm(x):
-    flat = x.reshape(-1)
-    return np.sqrt(flat.dtype.type(np.dot(flat, flat)))

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from kara.optimizers._helpers import update_moments
 from kara.optimizers.optimizer import Optimizer
 
 
@@ -131,13 +132,7 @@ class Nadam(Optimizer):
         t1, t2 = self._scratch_views[i]
         m = self._momentums[i].data
         v = self._velocities[i].data
-        np.subtract(gradient, m, out=t1)
-        t1 *= one_minus_b1
-        m += t1
-        np.multiply(gradient, gradient, out=t1)
-        t1 -= v
-        t1 *= one_minus_b2
-        v += t1
+        update_moments(gradient, m, v, one_minus_b1, one_minus_b2, t1)
         # m_hat = u_{t+1} m / (1 - u_prod u_{t+1}) + (1 - u_t) g / (1 - u_prod)
         np.multiply(m, u_t_1, out=t1)
         t1 /= denom_m

@@ -71,7 +71,18 @@ def flat_targets(y_true, y_pred, names, what="y"):
     return flat
 
 
-def _per_output(value, names, what, keras3_lists=True):
+def _unwrap_single(y_true, y_pred, sample_weight):
+    """The arrays of a one-output model, out of 1-element lists/dicts."""
+    if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
+        y_true = y_true[0]
+    if isinstance(y_pred, (list, tuple, dict)):
+        y_pred = flatten(y_pred)[0]
+    if isinstance(sample_weight, (list, tuple)):
+        sample_weight = sample_weight[0]
+    return y_true, y_pred, sample_weight
+
+
+def _per_output(value, names, what):
     """Spreads a single value / list / dict over the outputs, in order."""
     n = len(names)
     if isinstance(value, dict):
@@ -181,12 +192,8 @@ class CompileLoss:
     def build(self, y_true, y_pred):
         names = output_names_of(y_pred, self.output_names)
         self.names = names
-        idents = _per_output(self._user_loss, names, "loss")
         trues = flat_targets(y_true, y_pred, names)
-        preds = flatten(y_pred)
-        self.losses = [
-            _get_loss(ident, t, p) for ident, t, p in zip(idents, trues, preds)
-        ]
+        self.losses = self.resolve_losses(names, trues, flatten(y_pred))
         if self._user_weights is None:
             self.weights = [None] * len(names)
         else:
@@ -207,18 +214,28 @@ class CompileLoss:
                 self.metrics.append(tracker)
         self.built = True
 
+    def resolve_losses(self, names, trues, preds):
+        """The `Loss` of each output (None where an output has none).
+
+        Args:
+            names: the output names, in flat order.
+            trues, preds: the targets and outputs in that order (their
+                shapes pick the loss of `"crossentropy"`).
+        """
+        if self.built:
+            return self.losses
+        idents = _per_output(self._user_loss, names, "loss")
+        return [_get_loss(i, t, p) for i, t, p in zip(idents, trues, preds)]
+
     def __call__(self, y_true, y_pred, sample_weight=None):
         """Returns the total loss (a Tensor); updates per-output trackers."""
         if not self.built:
             self.build(y_true, y_pred)
         if len(self.losses) == 1:  # fast path: one output
             fn, w = self.losses[0], self.weights[0]
-            if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
-                y_true = y_true[0]
-            if isinstance(y_pred, (list, tuple, dict)):
-                y_pred = flatten(y_pred)[0]
-            if isinstance(sample_weight, (list, tuple)):
-                sample_weight = sample_weight[0]
+            y_true, y_pred, sample_weight = _unwrap_single(
+                y_true, y_pred, sample_weight
+            )
             y_true = _match_rank(y_true, y_pred)
             value = fn(y_true, y_pred, sample_weight=sample_weight)
             return value if w is None else value * w
@@ -413,12 +430,9 @@ class CompileMetrics:
             return
         names = self._names
         if len(names) == 1:
-            if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
-                y_true = y_true[0]
-            if isinstance(y_pred, (list, tuple, dict)):
-                y_pred = flatten(y_pred)[0]
-            if isinstance(sample_weight, (list, tuple)):
-                sample_weight = sample_weight[0]
+            y_true, y_pred, sample_weight = _unwrap_single(
+                y_true, y_pred, sample_weight
+            )
             for _, m, weighted, _ in self._entries:
                 sw = sample_weight if weighted else None
                 m.update_state(y_true, y_pred, sample_weight=sw)

@@ -36,6 +36,7 @@ import numpy as np
 from kara import config
 from kara import metrics as metrics_module
 from kara import optimizers as optimizers_module
+from kara.callbacks.callback_list import pythonify_logs
 from kara.ops import runtime
 from kara.trainers import compile_utils
 from kara.trainers import data_adapter
@@ -205,19 +206,18 @@ class Trainer(OnBatchMethods):
     def get_metrics_result(self):
         """The current result of every metric, as `{name: float}`.
 
-        Keras 3 sorts the keys; tf.keras 2 keeps the order of `metrics`.
+        Keras 3 sorts the keys; tf.keras 2 keeps the order of `metrics`
+        (`pythonify_logs` owns that rule). A metric with a vector result
+        (`F1Score(average=None)`) logs a NumPy array.
         """
         logs = {}
         for m in self.metrics:
             result = m.result()
             if isinstance(result, dict):
-                for k, v in result.items():
-                    logs[k] = float(v)
+                logs.update(result)
             else:
-                logs[m.name] = float(result)
-        if config.profile() == "keras3":
-            logs = dict(sorted(logs.items()))
-        return logs
+                logs[m.name] = result
+        return pythonify_logs(logs)
 
     def _metrics_or_logs(self, logs):
         """Metric results, unless a custom step logs other keys."""

@@ -3,7 +3,6 @@ before the first batch, validation frequency, joining `predict` batches,
 and deferring Ctrl-C to the end of a step.
 """
 
-import numbers
 import signal
 import threading
 
@@ -227,7 +226,7 @@ def check_targets(model, data, y_pred, what="y"):
     preds = flatten(y_pred)
     trues = flat_targets(data.y, y_pred, names, what)
     sws = flat_targets(data.sample_weight, y_pred, names, "sample_weight")
-    losses = _loss_per_output(compile_loss, names, trues, preds)
+    losses = compile_loss.resolve_losses(names, trues, preds)
     n = data.num_samples
     for fn, t, p, sw in zip(losses, trues, preds, sws):
         if fn is None or not _is_builtin(fn):
@@ -247,16 +246,6 @@ def check_targets(model, data, y_pred, what="y"):
                     f"{what} does not fit the loss{where}, found before "
                     f"training: {e}"
                 ) from None
-
-
-def _loss_per_output(compile_loss, names, trues, preds):
-    from kara.trainers.compile_utils import _get_loss
-    from kara.trainers.compile_utils import _per_output
-
-    if compile_loss.built:
-        return compile_loss.losses
-    idents = _per_output(compile_loss._user_loss, names, "loss")
-    return [_get_loss(i, t, p) for i, t, p in zip(idents, trues, preds)]
 
 
 def _is_builtin(loss):
@@ -290,10 +279,6 @@ def flatten_metrics_in_order(logs, metric_names):
     results = [logs[name] for name in metric_names if name in logs]
     results += [logs[k] for k in sorted(logs) if k not in metric_names]
     return results[0] if len(results) == 1 else results
-
-
-def is_number(value):
-    return isinstance(value, numbers.Number)
 
 
 # ----------------------------------------------------------------- Ctrl-C
