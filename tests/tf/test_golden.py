@@ -138,7 +138,7 @@ def test_golden_files_cover_the_facade():
         assert name in codes, name
 
 
-@pytest.mark.parametrize("profile, case", _cases())
+@pytest.mark.parametrize("profile, case", list(_cases()))
 def test_case_matches_tensorflow(profile, case):
     where = f"{case['id']}: {case['code']}"
     with config.using_profile(profile):
