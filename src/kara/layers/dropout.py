@@ -58,20 +58,31 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        keep = 1.0 - self.rate
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(
-                n if s is None else s for s, n in zip(self.noise_shape, shape)
+        if self.rate == 1.0:
+            return inputs * np.zeros(
+                self._noise_shape(inputs.shape), inputs.dtype
             )
+        return ops.multiply(inputs, self.draw_scale(inputs.shape, inputs.dtype))
+
+    def _noise_shape(self, shape):
+        if self.noise_shape is None:
+            return tuple(shape)
+        return tuple(
+            n if s is None else s for s, n in zip(self.noise_shape, shape)
+        )
+
+    def draw_scale(self, shape, dtype):
+        """One training mask, already scaled: 0 where an input is dropped,
+        `1 / (1 - rate)` where it is kept (`rate < 1`). The fused training
+        step draws its masks here too, so both paths see the same numbers.
+        """
         rng = random.make_rng(self.seed_generator)
-        dtype = inputs.dtype
-        if keep == 0.0:
-            return inputs * np.zeros(shape, dtype)
+        keep = 1.0 - self.rate
         # mask / keep: the kept entries are scaled up (inverted dropout)
-        scale = (rng.random(shape, dtype=np.float32) < keep).astype(dtype)
+        scale = rng.random(self._noise_shape(shape), dtype=np.float32) < keep
+        scale = scale.astype(dtype)
         scale *= dtype.type(1.0 / keep)
-        return ops.multiply(inputs, scale)
+        return scale
 
     def compute_output_shape(self, input_shape):
         return input_shape

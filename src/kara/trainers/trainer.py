@@ -40,6 +40,7 @@ from kara.callbacks.callback_list import pythonify_logs
 from kara.ops import runtime
 from kara.trainers import compile_utils
 from kara.trainers import data_adapter
+from kara.trainers import fused_step
 from kara.trainers import trainer_utils as utils
 from kara.trainers.compile_utils import CompileLoss
 from kara.trainers.compile_utils import CompileMetrics
@@ -432,6 +433,7 @@ class Trainer(OnBatchMethods):
         if resumed is not None:
             initial_epoch, self._initial_epoch = resumed, None
         training_logs = None
+        train_step = fused_step.train_step_for(self)
         # runtime: BLAS threads and GC settings for the hot loop (see there)
         with utils.DeferInterrupt() as interrupt, runtime.training_context():
             for epoch in range(initial_epoch, epochs):
@@ -440,7 +442,7 @@ class Trainer(OnBatchMethods):
                 logs = None
                 for step, batch in enumerate(iterator):
                     cbs.on_train_batch_begin(step)
-                    logs = self.train_step(batch)
+                    logs = train_step(batch)
                     cbs.on_train_batch_end(step, logs)
                     interrupt.check()
                     if self.stop_training:

@@ -1,0 +1,263 @@
+"""The fused training step gives the general step's numbers, bit for bit.
+
+`fit` runs `kara.trainers.fused_step` for a Sequential of Flatten, Dense
+and Dropout layers trained with a cross-entropy. Every case here trains
+the same model twice, once with the fused step switched off, and wants
+identical histories and weights; the golden fits
+(`test_golden_fit.py`) also run through it against Keras's numbers.
+"""
+
+import numpy as np
+import pytest
+
+import kara
+from kara.trainers import fused_step
+from kara.trainers.trainer import Trainer
+
+N, CLASSES = 96, 5
+
+
+def _data(labels):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((N, 3, 4)).astype("float32")
+    ids = rng.integers(0, CLASSES, N)
+    if labels == "onehot":
+        return x, kara.utils.to_categorical(ids, CLASSES)
+    if labels == "column":
+        return x, ids.reshape(-1, 1)
+    if labels == "float":
+        return x, ids.astype("float32")
+    return x, ids
+
+
+def _model(hidden="relu", out="softmax", dropout=0.0, use_bias=True):
+    layers = [kara.Input((3, 4)), kara.layers.Flatten()]
+    layers.append(kara.layers.Dense(8, hidden, use_bias=use_bias))
+    if dropout:
+        layers.append(kara.layers.Dropout(dropout))
+    layers.append(kara.layers.Dense(6, "tanh"))
+    layers.append(kara.layers.Dense(CLASSES, out))
+    return kara.Sequential(layers)
+
+
+def _train(enabled, monkeypatch, case):
+    monkeypatch.setattr(fused_step, "ENABLED", enabled)
+    kara.utils.set_random_seed(1)
+    model = _model(**case.get("model", {}))
+    for i in case.get("frozen", ()):
+        model.layers[i].trainable = False
+    loss = case.get("loss", "sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=case.get("optimizer", lambda: "adam")(),
+        loss=loss,
+        metrics=case.get("metrics", ["accuracy"]),
+    )
+    x, y = _data(case.get("labels", "ids"))
+    history = model.fit(
+        x,
+        y,
+        batch_size=case.get("batch_size", 16),
+        epochs=3,
+        verbose=0,
+        validation_split=case.get("validation_split", 0.0),
+        shuffle=case.get("shuffle", True),
+    )
+    return history.history, model.get_weights(), model
+
+
+def _logits_loss(name):
+    cls = {
+        "sparse": kara.losses.SparseCategoricalCrossentropy,
+        "categorical": kara.losses.CategoricalCrossentropy,
+    }[name]
+    return cls(from_logits=True)
+
+
+CASES = {
+    "seed002": {},
+    "last batch smaller": {"batch_size": 20},
+    "tanh and linear hidden": {"model": {"hidden": "linear"}},
+    "no bias": {"model": {"use_bias": False}},
+    "dropout": {"model": {"dropout": 0.4}},
+    "labels (N, 1)": {"labels": "column"},
+    "float labels": {"labels": "float"},
+    "one-hot": {"loss": "categorical_crossentropy", "labels": "onehot"},
+    "sparse from logits": {
+        "loss": _logits_loss("sparse"),
+        "model": {"out": None},
+    },
+    "one-hot from logits": {
+        "loss": _logits_loss("categorical"),
+        "labels": "onehot",
+        "model": {"out": "linear"},
+    },
+    "first layer frozen": {"frozen": (1,)},
+    "last layer frozen": {"frozen": (3,)},
+    "sgd with momentum, clipnorm": {
+        "optimizer": lambda: kara.optimizers.SGD(
+            0.05, momentum=0.9, clipnorm=0.5
+        )
+    },
+    "adamw": {
+        "optimizer": lambda: kara.optimizers.AdamW(0.01, weight_decay=0.1)
+    },
+    "rmsprop": {"optimizer": lambda: "rmsprop"},
+    "validation split, more metrics": {
+        "validation_split": 0.25,
+        "metrics": ["accuracy", "sparse_top_k_categorical_accuracy"],
+    },
+    "no shuffle": {"shuffle": False},
+}
+
+
+@pytest.mark.parametrize("profile", ["keras3", "keras2"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_fused_step_matches_the_general_step(name, profile, monkeypatch):
+    case = CASES[name]
+    calls = {"general": 0}
+    general = Trainer.train_step
+
+    def counting(self, data):
+        calls["general"] += 1
+        return general(self, data)
+
+    monkeypatch.setattr(Trainer, "train_step", counting)
+    with kara.config.using_profile(profile):
+        h_fused, w_fused, model = _train(True, monkeypatch, case)
+        assert isinstance(fused_step.plan_for(model), fused_step._Plan)
+        # one general step per fit: the first batch builds the loss
+        assert calls["general"] == 1
+        h_general, w_general, _ = _train(False, monkeypatch, case)
+    assert h_fused == h_general
+    for a, b in zip(w_fused, w_general):
+        np.testing.assert_array_equal(a, b)
+
+
+def _fit_once(model, x, y, **kwargs):
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0, **kwargs)
+    return fused_step.plan_for(model)
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.Dense(
+                        CLASSES,
+                        "softmax",
+                        kernel_regularizer=kara.regularizers.L2(0.1),
+                    ),
+                ]
+            ),
+            "adds losses",
+        ),
+        (
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.Dense(8, "sigmoid"),
+                    kara.layers.Dense(CLASSES, "softmax"),
+                ]
+            ),
+            "activation is not fused",
+        ),
+        (
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.ReLU(),
+                    kara.layers.Dense(CLASSES, "softmax"),
+                ]
+            ),
+            "is not fused",
+        ),
+        (
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.Dense(5),
+                ]
+            ),
+            "needs from_logits=True or a softmax output",
+        ),
+    ],
+)
+def test_models_it_does_not_fuse_say_why(make, reason):
+    x, y = _data("ids")
+    plan = _fit_once(make(), x, y)
+    assert isinstance(plan, str) and reason in plan
+
+
+def test_a_functional_model_takes_the_general_path():
+    inputs = kara.Input((3, 4))
+    outputs = kara.layers.Dense(CLASSES, "softmax")(
+        kara.layers.Flatten()(inputs)
+    )
+    x, y = _data("ids")
+    plan = _fit_once(kara.Model(inputs, outputs), x, y)
+    assert plan == "the model is not a Sequential"
+
+
+def test_an_overridden_train_step_is_always_used():
+    class Custom(kara.Sequential):
+        steps = 0
+
+        def train_step(self, data):
+            Custom.steps += 1
+            return super().train_step(data)
+
+    model = Custom([kara.Input((3, 4)), kara.layers.Flatten()])
+    model.add(kara.layers.Dense(CLASSES, "softmax"))
+    assert fused_step.train_step_for(model) == model.train_step
+    x, y = _data("ids")
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert Custom.steps == 12
+
+
+def test_weighted_batches_take_the_general_path(monkeypatch):
+    x, y = _data("ids")
+    weights = np.linspace(0.5, 1.5, N).astype("float32")
+    results = []
+    for enabled in (True, False):
+        monkeypatch.setattr(fused_step, "ENABLED", enabled)
+        kara.utils.set_random_seed(3)
+        model = _model()
+        model.compile("adam", "sparse_categorical_crossentropy")
+        h = model.fit(
+            x, y, sample_weight=weights, batch_size=16, epochs=2, verbose=0
+        )
+        results.append((h.history, model.get_weights()))
+    assert results[0][0] == results[1][0]
+    for a, b in zip(results[0][1], results[1][1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_bad_label_mid_training_gets_the_same_error(monkeypatch):
+    x, y = _data("ids")
+
+    def batches():
+        for i in range(0, N, 16):
+            yb = y[i : i + 16].copy()
+            if i == 48:
+                yb[3] = CLASSES  # out of range, in the fourth batch
+            yield x[i : i + 16], yb
+
+    messages = []
+    for enabled in (True, False):
+        monkeypatch.setattr(fused_step, "ENABLED", enabled)
+        model = _model()
+        model.compile("adam", "sparse_categorical_crossentropy")
+        with pytest.raises(ValueError) as err:
+            model.fit(batches(), epochs=1, verbose=0)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert "class id" in messages[0] or "label" in messages[0]
