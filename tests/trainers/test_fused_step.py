@@ -154,7 +154,7 @@ def _fit_once(model, x, y, **kwargs):
                     ),
                 ]
             ),
-            "adds losses",
+            "has a regularizer",
         ),
         (
             lambda: kara.Sequential(
@@ -261,3 +261,42 @@ def test_a_bad_label_mid_training_gets_the_same_error(monkeypatch):
         messages.append(str(err.value))
     assert messages[0] == messages[1]
     assert "class id" in messages[0] or "label" in messages[0]
+
+
+@pytest.mark.parametrize(
+    "out, dropout, batch_size",
+    [
+        ("softmax", 0.0, 32),
+        ("softmax", 0.5, 7),
+        ("sigmoid", 0.0, 32),
+        ("linear", 0.0, 50),
+        ("relu", 0.2, 32),
+        ("tanh", 0.0, 1),
+    ],
+)
+def test_fused_predict_matches_the_general_predict(
+    out, dropout, batch_size, monkeypatch
+):
+    kara.utils.set_random_seed(2)
+    model = _model(out=out, dropout=dropout)
+    x, _ = _data("ids")
+    step = fused_step.predict_step_for(model)
+    assert isinstance(step, fused_step._Inference)
+    fused = model.predict(x, batch_size=batch_size, verbose=0)
+    monkeypatch.setattr(fused_step, "ENABLED", False)
+    assert fused_step.predict_step_for(model) == model.predict_step
+    general = model.predict(x, batch_size=batch_size, verbose=0)
+    assert fused.dtype == general.dtype == np.float32
+    np.testing.assert_array_equal(fused, general)
+
+
+def test_predict_of_other_inputs_takes_the_general_path():
+    model = _model()
+    x, _ = _data("ids")
+    expected = model.predict(x, verbose=0)
+    # float64 and lists go through the model's own input handling
+    np.testing.assert_allclose(
+        model.predict(x.astype("float64"), verbose=0), expected, rtol=1e-6
+    )
+    with pytest.raises(ValueError, match="shape"):
+        model.predict(x[:, :2], verbose=0)

@@ -45,6 +45,12 @@ _HIDDEN = {
     activations.relu: "relu",
     activations.tanh: "tanh",
 }
+# output activations applied after a linear Dense (their kernels: the
+# same functions `ops.softmax` and `ops.sigmoid` run)
+_OUTPUT = {
+    activations.softmax: lambda z: nn_ops._softmax(z, z.ndim - 1),
+    activations.sigmoid: nn_ops._sigmoid,
+}
 
 
 def train_step_for(model):
@@ -90,6 +96,39 @@ class _FusedStep:
 
 def plan_for(model):
     """A `_Plan` for `model`, or a string saying why there is none."""
+    stages = _stages(model)
+    if isinstance(stages, str):
+        return stages
+    loss = _loss_kind(model)
+    if isinstance(loss, str):
+        return loss
+    kind, from_logits = loss
+    output = stages[-1]
+    if from_logits and output.fn.activation != "linear":
+        return "from_logits=True needs a linear output layer"
+    if not from_logits and output.layer._activation is not activations.softmax:
+        return "the loss needs from_logits=True or a softmax output layer"
+    trainable = {id(w) for w in model.trainable_weights}
+    # The input gradient of a layer is needed only when a layer before it
+    # has weights to train (the data itself needs none).
+    upstream = False
+    for stage in stages:
+        stage.set_needs(upstream, trainable)
+        upstream = upstream or stage.trains
+    if not upstream:
+        return "the model has no trainable weights"
+    weights = [w for s in stages for w in s.weights() if id(w) in trainable]
+    if len(weights) != len(model.trainable_weights):
+        return "some trainable weights are outside the fused layers"
+    return _Plan(model, stages, kind, weights)
+
+
+def _stages(model):
+    """The model's layers as fused stages, or why they cannot be.
+
+    The output layer's stage computes its logits (a linear Dense); its
+    activation, if any, is applied by the plan.
+    """
     from kara.layers.dense import Dense
     from kara.layers.dropout import Dropout
     from kara.layers.reshaping import Flatten
@@ -99,10 +138,8 @@ def plan_for(model):
         return "the model is not a Sequential"
     if not model.built or model._input_ref is None:
         return "the model is not built"
-    loss = _loss_kind(model)
-    if isinstance(loss, str):
-        return loss
-    kind, from_logits = loss
+    if None in tuple(model._input_ref.shape[1:]):
+        return "the input shape is not fully known"
     stages = []
     layers = model.layers
     for i, layer in enumerate(layers):
@@ -130,35 +167,53 @@ def plan_for(model):
             return f"layer {layer.name} is not built"
         act = _HIDDEN.get(layer._activation)
         if i == len(layers) - 1:
-            output = layer._activation
-            if from_logits and act != "linear":
-                return "from_logits=True needs a linear output layer"
-            if not from_logits and output is not activations.softmax:
-                return (
-                    "the loss needs from_logits=True or a softmax output layer"
-                )
-            act = "linear"  # the loss takes the logits
+            if act is None and layer._activation not in _OUTPUT:
+                return f"layer {layer.name}'s activation is not fused"
+            act = act or "linear"
         elif act is None:
             return f"layer {layer.name}'s activation is not fused"
         stages.append(_DenseStage(layer, act))
     if not stages or not isinstance(stages[-1], _DenseStage):
         return "the model does not end with a Dense layer"
-    input_shape = tuple(model._input_ref.shape[1:])
-    if None in input_shape:
-        return "the input shape is not fully known"
-    trainable = {id(w) for w in model.trainable_weights}
-    # The input gradient of a layer is needed only when a layer before it
-    # has weights to train (the data itself needs none).
-    upstream = False
-    for stage in stages:
-        stage.set_needs(upstream, trainable)
-        upstream = upstream or stage.trains
-    if not upstream:
-        return "the model has no trainable weights"
-    weights = [w for s in stages for w in s.weights() if id(w) in trainable]
-    if len(weights) != len(model.trainable_weights):
-        return "some trainable weights are outside the fused layers"
-    return _Plan(model, stages, kind, input_shape, weights)
+    return stages
+
+
+def predict_step_for(model):
+    """The step `predict` calls: the fused forward pass when it may."""
+    from kara.trainers.trainer import Trainer
+
+    if not ENABLED or type(model).predict_step is not Trainer.predict_step:
+        return model.predict_step
+    stages = _stages(model)
+    if isinstance(stages, str):
+        return model.predict_step
+    return _Inference(model, stages)
+
+
+class _Inference:
+    """`predict_step` of a fusable model: the stages' forward kernels."""
+
+    def __init__(self, model, stages):
+        self.model = model
+        self.stages = [s for s in stages if isinstance(s, _DenseStage)]
+        for stage in self.stages:
+            stage.fn.needs_input_grad = [False] * (len(stage.weights()) + 1)
+        self.output = _OUTPUT.get(stages[-1].layer._activation)
+        self.input_shape = tuple(model._input_ref.shape[1:])
+
+    def __call__(self, batch):
+        x = batch[0] if type(batch) is tuple and len(batch) == 1 else batch
+        if (
+            type(x) is not np.ndarray
+            or x.dtype != np.float32
+            or x.shape[1:] != self.input_shape
+        ):
+            return self.model.predict_step(batch)
+        a = x.reshape(len(x), -1)
+        for stage in self.stages:
+            a = stage.forward(a)
+            stage.fn.saved = ()  # inference: nothing to keep
+        return a if self.output is None else self.output(a)
 
 
 def _loss_kind(model):
@@ -258,11 +313,11 @@ class _DropoutStage:
 class _Plan:
     """One model's fused step (see the module docstring)."""
 
-    def __init__(self, model, stages, kind, input_shape, weights):
+    def __init__(self, model, stages, kind, weights):
         self.model = model
         self.stages = stages
         self.kind = kind
-        self.input_shape = input_shape
+        self.input_shape = tuple(model._input_ref.shape[1:])
         self.n_classes = stages[-1].kernel.shape[1]
         self.weights = weights
         self.optimizer = model.optimizer
@@ -339,5 +394,7 @@ class _Plan:
         for w, gw in zip(self.weights, grads):
             w.grad = gw
         self.optimizer.apply(grads, self.weights)
-        y_pred = nn_ops._softmax(logits, -1) if self.softmax else logits
+        y_pred = (
+            _OUTPUT[activations.softmax](logits) if self.softmax else logits
+        )
         return model.compute_metrics(x, y, y_pred, None)

@@ -611,10 +611,11 @@ class Trainer(OnBatchMethods):
         self.stop_predicting = False
         cbs.on_predict_begin()
         outputs = []
+        predict_step = fused_step.predict_step_for(self)
         with runtime.training_context():
             for step, batch in enumerate(iterator):
                 cbs.on_predict_batch_begin(step)
-                out = self.predict_step(batch)
+                out = predict_step(batch)
                 outputs.append(out)
                 cbs.on_predict_batch_end(step, {"outputs": out})
                 if self.stop_predicting:
