@@ -26,6 +26,7 @@ import timeit
 import numpy as np
 
 import kara
+from kara.trainers import fused_step
 
 
 def build(input_shape, hidden):
@@ -52,7 +53,12 @@ def seconds(fn, number):
 
 
 def breakdown(model, x, y, number):
-    """Microseconds of each part of one training step of `model`."""
+    """Microseconds of each part of one training step of `model`.
+
+    The parts (forward, loss, backward, ...) are the general path's; the
+    fused step that `fit` runs calls the same kernels without the layers,
+    Tensors and graph around them.
+    """
     model.train_step((x, y))
     weights = model.trainable_weights
 
@@ -71,8 +77,13 @@ def breakdown(model, x, y, number):
     forward_loss_backward()
     grads = [w.grad for w in weights]
     y_pred = forward().data
+    fused = fused_step.train_step_for(model)
+    fused((x, y))  # makes the plan
     parts = {
-        "train_step": seconds(lambda: model.train_step((x, y)), number),
+        "fused step (what fit runs)": seconds(lambda: fused((x, y)), number),
+        "train_step (general path)": seconds(
+            lambda: model.train_step((x, y)), number
+        ),
         "forward": seconds(forward, number),
         "forward + loss": seconds(forward_loss, number),
         "forward + loss + backward": seconds(forward_loss_backward, number),
