@@ -27,16 +27,22 @@ def _data(labels):
         return x, ids.reshape(-1, 1)
     if labels == "float":
         return x, ids.astype("float32")
+    if labels == "binary":
+        return x, (ids % 2).astype("float32")
+    if labels == "multi-hot":
+        return x, (rng.random((N, CLASSES)) < 0.4).astype("float32")
     return x, ids
 
 
-def _model(hidden="relu", out="softmax", dropout=0.0, use_bias=True):
+def _model(
+    hidden="relu", out="softmax", dropout=0.0, use_bias=True, units=CLASSES
+):
     layers = [kara.Input((3, 4)), kara.layers.Flatten()]
     layers.append(kara.layers.Dense(8, hidden, use_bias=use_bias))
     if dropout:
         layers.append(kara.layers.Dropout(dropout))
     layers.append(kara.layers.Dense(6, "tanh"))
-    layers.append(kara.layers.Dense(CLASSES, out))
+    layers.append(kara.layers.Dense(units, out))
     return kara.Sequential(layers)
 
 
@@ -47,6 +53,8 @@ def _train(enabled, monkeypatch, case):
     for i in case.get("frozen", ()):
         model.layers[i].trainable = False
     loss = case.get("loss", "sparse_categorical_crossentropy")
+    if callable(loss) and not isinstance(loss, kara.losses.Loss):
+        loss = loss()
     model.compile(
         optimizer=case.get("optimizer", lambda: "adam")(),
         loss=loss,
@@ -61,6 +69,7 @@ def _train(enabled, monkeypatch, case):
         verbose=0,
         validation_split=case.get("validation_split", 0.0),
         shuffle=case.get("shuffle", True),
+        **case.get("fit", {}),
     )
     return history.history, model.get_weights(), model
 
@@ -107,6 +116,43 @@ CASES = {
         "metrics": ["accuracy", "sparse_top_k_categorical_accuracy"],
     },
     "no shuffle": {"shuffle": False},
+    # any other loss or activation: through the compiled loss / autograd
+    "sigmoid hidden": {"model": {"hidden": "sigmoid"}},
+    "gelu hidden, softplus output, mse": {
+        "model": {"hidden": "gelu", "out": "softplus"},
+        "loss": "mse",
+        "labels": "onehot",
+    },
+    "binary cross-entropy, sigmoid outputs": {
+        "model": {"out": "sigmoid"},
+        "loss": "binary_crossentropy",
+        "labels": "multi-hot",
+        "metrics": ["binary_accuracy", "auc"],
+    },
+    "one sigmoid unit, (N,) targets": {
+        "model": {"out": "sigmoid", "units": 1},
+        "loss": "binary_crossentropy",
+        "labels": "binary",
+        "metrics": ["accuracy"],
+    },
+    "label smoothing": {
+        "loss": lambda: kara.losses.CategoricalCrossentropy(
+            label_smoothing=0.1
+        ),
+        "labels": "onehot",
+    },
+    "huber, linear output": {
+        "model": {"out": "linear"},
+        "loss": "huber",
+        "labels": "onehot",
+        "metrics": ["mae"],
+    },
+    "sample weights": {
+        "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")}
+    },
+    "class weights": {
+        "fit": {"class_weight": {0: 2.0, 1: 1.0, 2: 1.0, 3: 0.5, 4: 1.0}}
+    },
 }
 
 
@@ -161,11 +207,11 @@ def _fit_once(model, x, y, **kwargs):
                 [
                     kara.Input((3, 4)),
                     kara.layers.Flatten(),
-                    kara.layers.Dense(8, "sigmoid"),
+                    kara.layers.Dropout(0.5, noise_shape=(None, 1)),
                     kara.layers.Dense(CLASSES, "softmax"),
                 ]
             ),
-            "activation is not fused",
+            "has a noise shape",
         ),
         (
             lambda: kara.Sequential(
@@ -180,13 +226,10 @@ def _fit_once(model, x, y, **kwargs):
         ),
         (
             lambda: kara.Sequential(
-                [
-                    kara.Input((3, 4)),
-                    kara.layers.Flatten(),
-                    kara.layers.Dense(5),
-                ]
+                [kara.Input((3, 4)), kara.layers.Reshape((12,))]
+                + [kara.layers.Dense(CLASSES, "softmax")]
             ),
-            "needs from_logits=True or a softmax output",
+            "is not fused",
         ),
     ],
 )
@@ -300,3 +343,22 @@ def test_predict_of_other_inputs_takes_the_general_path():
     )
     with pytest.raises(ValueError, match="shape"):
         model.predict(x[:, :2], verbose=0)
+
+
+@pytest.mark.parametrize(
+    "name, direct",
+    [
+        ("seed002", "sparse"),
+        ("one-hot", "categorical"),
+        ("sparse from logits", "sparse"),
+        ("one-hot from logits", "categorical"),
+        ("label smoothing", None),
+        ("binary cross-entropy, sigmoid outputs", None),
+        ("huber, linear output", None),
+    ],
+)
+def test_cross_entropies_from_logits_call_their_kernels(
+    name, direct, monkeypatch
+):
+    _, _, model = _train(True, monkeypatch, CASES[name])
+    assert fused_step.plan_for(model).direct == direct
