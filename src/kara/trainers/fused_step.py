@@ -250,11 +250,7 @@ class _Inference:
 
     def __call__(self, batch):
         x = batch[0] if type(batch) is tuple and len(batch) == 1 else batch
-        if (
-            type(x) is not np.ndarray
-            or x.dtype != np.float32
-            or x.shape[1:] != self.input_shape
-        ):
+        if not _fits(x, self.input_shape):
             return self.model.predict_step(batch)
         with config.no_grad():
             a = x.reshape(len(x), -1)
@@ -262,6 +258,17 @@ class _Inference:
                 a = stage.forward(a)
                 stage.release()
             return _apply_output(self.output, a)
+
+
+def _fits(x, input_shape):
+    """Whether `x` is what the fused stages take: a float32 array of
+    samples of the model's input shape (anything else, the general path
+    converts or rejects with its own messages)."""
+    return (
+        type(x) is np.ndarray
+        and x.dtype == np.float32
+        and x.shape[1:] == input_shape
+    )
 
 
 def _apply_output(activation, z):
@@ -311,21 +318,25 @@ class _DenseStage:
         return gx
 
 
-class _ActivationStage:
-    """An activation the Dense kernel does not fuse, run through autograd
-    on a leaf Tensor: the same Function, forward and back, as in the
-    layer (any activation works, at the cost of a one-node graph)."""
+class _WeightlessStage:
+    """A stage with no weights: it passes gradients down, trains nothing."""
 
     trains = False
-
-    def __init__(self, activation):
-        self.activation = activation
 
     def weights(self):
         return []
 
     def set_needs(self, upstream, trainable):
         self.needs_input_grad = upstream
+
+
+class _ActivationStage(_WeightlessStage):
+    """An activation the Dense kernel does not fuse, run through autograd
+    on a leaf Tensor: the same Function, forward and back, as in the
+    layer (any activation works, at the cost of a one-node graph)."""
+
+    def __init__(self, activation):
+        self.activation = activation
 
     def forward(self, a):
         self.x = Tensor(a, requires_grad=self.needs_input_grad)
@@ -344,19 +355,11 @@ class _ActivationStage:
         return gx
 
 
-class _DropoutStage:
+class _DropoutStage(_WeightlessStage):
     """A Dropout layer: the layer's own scaled mask, times the input."""
-
-    trains = False
 
     def __init__(self, layer):
         self.layer = layer
-
-    def weights(self):
-        return []
-
-    def set_needs(self, upstream, trainable):
-        self.needs_input_grad = upstream
 
     def forward(self, a):
         if self.layer.rate == 0:
@@ -396,12 +399,7 @@ class _Plan:
             return None
         x, y = batch[0], batch[1]
         sample_weight = batch[2] if len(batch) == 3 else None
-        if (
-            type(x) is not np.ndarray
-            or x.dtype != np.float32
-            or x.shape[1:] != self.input_shape
-            or len(x) == 0
-        ):
+        if not _fits(x, self.input_shape) or len(x) == 0:
             return None
         model = self.model
         n = len(x)
