@@ -7,108 +7,21 @@ benchmark did counts in it:
 
     python bench/kara_bench.py SPEC.json      # prints one JSON object
 
-SPEC.json is described in `run.py`. The model code is what a Keras user
-writes; `fit`, `predict` and `model(x)` run with kara's defaults.
+SPEC.json is described in `run.py`. The Keras-API workloads are
+`workloads.py`'s, the same code as the tf.keras column; `fit`, `predict`
+and `model(x)` run with kara's defaults. Here are the kara-only ones: the
+matrix-product floor, the hand-written NumPy loop and the step overhead.
 """
 
 import json
-import resource
 import sys
 import time
 
 import numpy as np
+import workloads as w
 
 import kara
 from kara.ops import runtime
-
-
-def seed002(input_shape=(28, 28), dropout=False, hidden=(128,)):
-    """Flatten, Dense(128, relu), Dense(10, softmax); Adam; sparse CE."""
-    layers = [kara.Input(shape=input_shape), kara.layers.Flatten()]
-    for h in hidden:
-        layers.append(kara.layers.Dense(h, activation="relu"))
-        if dropout:
-            layers.append(kara.layers.Dropout(0.2))
-    layers.append(kara.layers.Dense(10, activation="softmax"))
-    model = kara.Sequential(layers)
-    model.compile(
-        optimizer="adam",
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
-def synthetic(n, seed=0):
-    """Random images and labels of the real shapes (speed only)."""
-    rng = np.random.default_rng(seed)
-    x = rng.random((n, 28, 28), dtype=np.float32)
-    y = rng.integers(0, 10, n)
-    return x, y
-
-
-def best_of(fn, repeats):
-    """The shortest of `repeats` wall-clock times of `fn()`, in seconds.
-
-    The machine may be shared: the minimum is the run least disturbed.
-    """
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def fit_times(spec, x, y):
-    out = {}
-    for bs in spec["batch_sizes"]:
-        kara.utils.set_random_seed(0)
-        model = seed002()
-        model.fit(x[:4096], y[:4096], batch_size=bs, epochs=1, verbose=0)
-        out[str(bs)] = best_of(
-            lambda: model.fit(x, y, batch_size=bs, epochs=1, verbose=0),
-            spec["repeats"],
-        )
-    return out
-
-
-def deep_time(spec, x, y):
-    bs = spec["deep_batch_size"]
-    kara.utils.set_random_seed(0)
-    model = seed002(dropout=True, hidden=(512, 512))
-    model.fit(x[:4096], y[:4096], batch_size=bs, epochs=1, verbose=0)
-    return best_of(
-        lambda: model.fit(x, y, batch_size=bs, epochs=1, verbose=0),
-        spec["repeats"],
-    )
-
-
-def predict_times(spec, x):
-    model = seed002()
-    out = {}
-    for bs in spec["predict_batch_sizes"]:
-        model.predict(x[:4096], batch_size=bs, verbose=0)
-        out[str(bs)] = best_of(
-            lambda: model.predict(x, batch_size=bs, verbose=0),
-            spec["repeats"],
-        )
-    return out
-
-
-def latency(spec):
-    """Seconds per `model(x)` call on one sample (eager, graph recorded)."""
-    model = seed002()
-    x1 = np.random.default_rng(0).random((1, 28, 28), dtype=np.float32)
-    calls = spec["latency_calls"]
-    for _ in range(100):
-        model(x1)
-
-    def run():
-        for _ in range(calls):
-            model(x1)
-
-    return best_of(run, spec["repeats"]) / calls
 
 
 def matmul_floor(spec, threads):
@@ -148,7 +61,7 @@ def matmul_floor(spec, threads):
                     np.matmul(xs.T, gh[:last], out=g1)
 
             epoch()
-            out[str(bs)] = best_of(epoch, spec["repeats"] + 2)
+            out[str(bs)] = w.best_of(epoch, spec["repeats"] + 2)
     return out
 
 
@@ -229,40 +142,7 @@ def numpy_epoch(spec, x, y, bs):
             step(t, order[lo : lo + bs])
 
     epoch()
-    return best_of(epoch, spec["repeats"])
-
-
-def peak_memory(spec):
-    """RSS before `fit` and peak RSS during it, in bytes (fresh process)."""
-    x, y = synthetic(spec["n"])
-    kara.utils.set_random_seed(0)
-    model = seed002()
-    before = _rss_now()
-    model.fit(x, y, batch_size=spec["memory_batch_size"], epochs=1, verbose=0)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"before": before, "peak": peak, "data": x.nbytes + y.nbytes}
-
-
-def _rss_now():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize()
-
-
-def accuracy(spec):
-    """Test accuracy after training from the shared initial weights."""
-    d = np.load(spec["accuracy_npz"])
-    model = seed002(input_shape=d["x_train"].shape[1:])
-    model.set_weights([d["w1"], d["b1"], d["w2"], d["b2"]])
-    model.fit(
-        d["x_train"],
-        d["y_train"],
-        batch_size=spec["accuracy_batch_size"],
-        epochs=spec["accuracy_epochs"],
-        shuffle=False,  # the same batches, in the same order, as tf.keras
-        verbose=0,
-    )
-    pred = model.predict(d["x_test"], verbose=0).argmax(axis=1)
-    return float(np.mean(pred == d["y_test"]))
+    return w.best_of(epoch, spec["repeats"])
 
 
 def step_overhead(spec):
@@ -278,7 +158,7 @@ def step_overhead(spec):
     """
     from kara.trainers import fused_step
 
-    model = seed002(input_shape=(2, 2), hidden=(4,))
+    model = w.seed002(kara, input_shape=(2, 2), hidden=(4,))
     rng = np.random.default_rng(0)
     batch = (rng.random((32, 2, 2), dtype=np.float32), rng.integers(0, 10, 32))
     step = fused_step.train_step_for(model)
@@ -308,14 +188,14 @@ def run(spec, threads=None):
     work = spec["workloads"]
     res = {"version": kara.__version__}
     if "memory" in work:
-        res["memory"] = peak_memory(spec)
+        res["memory"] = w.peak_memory(kara, spec)
         return res
     previous = runtime.get_num_threads()
     if threads is not None:
         runtime.set_num_threads(threads)
     try:
         res["blas_threads"] = runtime.get_num_threads()
-        x, y = synthetic(spec["n"])
+        x, y = w.synthetic(spec["n"])
         if "floor" in work:
             res["floor"] = {
                 "1": matmul_floor(spec, 1),
@@ -327,17 +207,19 @@ def run(spec, threads=None):
                 for bs in spec["batch_sizes"]
             }
         if "fit" in work:
-            res["fit"] = fit_times(spec, x, y)
+            res["fit"] = w.fit_times(kara, spec, x, y)
         if "deep" in work:
-            res["deep"] = deep_time(spec, x, y)
+            res["deep"] = w.deep_time(kara, spec, x, y)
         if "predict" in work:
-            res["predict"] = predict_times(spec, x)
+            res["predict"] = w.predict_times(kara, spec, x)
         if "latency" in work:
-            res["latency"] = latency(spec)
+            res["latency"] = w.latency(
+                kara, spec, spec["latency_calls"], warmup=100
+            )
         if "overhead" in work:
             res["overhead"] = step_overhead(spec)
         if "accuracy" in work:
-            res["accuracy"] = accuracy(spec)
+            res["accuracy"] = w.accuracy(kara, spec)
     finally:
         if threads is not None:  # back to NumPy's count before the run
             if previous is not None:

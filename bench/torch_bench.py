@@ -15,12 +15,12 @@ its default thread settings.
 """
 
 import json
-import resource
 import sys
 import time
 
 import numpy as np
 import torch
+import workloads as w
 from torch import nn
 
 
@@ -58,19 +58,9 @@ def train_epoch(model, opt, x, y, batch_size):
 
 
 def synthetic(n, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.random((n, 28, 28), dtype=np.float32)
-    y = rng.integers(0, 10, n)
+    """`workloads.synthetic`'s data, as tensors."""
+    x, y = w.synthetic(n, seed)
     return torch.from_numpy(x), torch.from_numpy(y)
-
-
-def best_of(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def fit_times(spec, x, y):
@@ -80,7 +70,7 @@ def fit_times(spec, x, y):
         model = seed002()
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         train_epoch(model, opt, x[:4096], y[:4096], bs)  # warm-up
-        out[str(bs)] = best_of(
+        out[str(bs)] = w.best_of(
             lambda: train_epoch(model, opt, x, y, bs), spec["repeats"]
         )
     return out
@@ -92,7 +82,7 @@ def deep_time(spec, x, y):
     model = seed002(dropout=True, hidden=(512, 512))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     train_epoch(model, opt, x[:4096], y[:4096], bs)
-    return best_of(lambda: train_epoch(model, opt, x, y, bs), spec["repeats"])
+    return w.best_of(lambda: train_epoch(model, opt, x, y, bs), spec["repeats"])
 
 
 def predict_times(spec, x):
@@ -110,7 +100,7 @@ def predict_times(spec, x):
                 return torch.cat(outs).numpy()
 
         run()
-        out[str(bs)] = best_of(run, spec["repeats"])
+        out[str(bs)] = w.best_of(run, spec["repeats"])
     return out
 
 
@@ -126,7 +116,7 @@ def latency(spec):
         for _ in range(calls):
             model(x1)
 
-    return best_of(run, spec["repeats"]) / calls
+    return w.best_of(run, spec["repeats"]) / calls
 
 
 def step_overhead(spec):
@@ -165,15 +155,9 @@ def peak_memory(spec):
     torch.manual_seed(0)
     model = seed002()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    before = _rss_now()
+    before = w.rss_now()
     train_epoch(model, opt, x, y, spec["memory_batch_size"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"before": before, "peak": peak, "data": x.nbytes + y.nbytes}
-
-
-def _rss_now():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize()
+    return {"before": before, "peak": w.peak_rss(), "data": x.nbytes + y.nbytes}
 
 
 def accuracy(spec):
