@@ -7,6 +7,7 @@ import pytest
 
 from kara import Tensor
 from kara import ops
+from kara.ops import nn as nn_ops
 from kara.testing import assert_allclose
 from kara.testing import assert_finite
 from kara.testing import check_grad
@@ -358,6 +359,32 @@ def test_sparse_softmax_cross_entropy_fused_matches_composed(shape, rng):
     np.testing.assert_allclose(g_f, g_c, rtol=1e-10, atol=1e-12)
     # integer labels are passed through and must get no gradient
     check_grad(ops.sparse_softmax_cross_entropy_with_logits, labels, logits)
+
+
+@pytest.mark.parametrize("shape", [(40, 10), (32, 10), (3, 50, 7), (5, 40)])
+def test_sparse_softmax_cross_entropy_shares_softmax_bit_for_bit(shape, rng):
+    # one exponential serves loss, gradient and probabilities: the loss is
+    # -log_softmax at the label and the probabilities are softmax, exactly
+    # (both layouts: more rows than 32 with few classes run transposed)
+    logits = (rng.standard_normal(shape) * 3).astype("float32")
+    labels = rng.integers(0, shape[-1], shape[:-1])
+    kernel = nn_ops.SparseSoftmaxCrossEntropy(labels)
+    loss = kernel.forward(logits)
+    logp = ops.log_softmax(logits).numpy()
+    picked = np.take_along_axis(logp, labels[..., None], -1)[..., 0]
+    np.testing.assert_array_equal(loss, -picked)
+    np.testing.assert_array_equal(
+        kernel.probabilities(), ops.softmax(logits).numpy()
+    )
+    gy = rng.standard_normal(shape[:-1]).astype("float32")
+    onehot = np.eye(shape[-1], dtype="float32")[labels]
+    expected = (kernel.probabilities() - onehot) * gy[..., None]
+    np.testing.assert_allclose(kernel.backward(gy), expected, atol=1e-6)
+    check_grad(
+        ops.sparse_softmax_cross_entropy_with_logits,
+        labels,
+        logits.astype("float64"),
+    )
 
 
 def test_sparse_softmax_cross_entropy_label_errors():

@@ -167,7 +167,8 @@ def test_predict_step_override(data):
     x, _ = data
     model = DoublePredict()
     out = model.predict(x, batch_size=5, verbose=0)
-    np.testing.assert_allclose(out, model.predict_on_batch(x))
+    # other batch sizes may take other BLAS kernel paths: last-bit differences
+    np.testing.assert_allclose(out, model.predict_on_batch(x), rtol=1e-6)
     np.testing.assert_allclose(out, 2 * model(x).numpy(), rtol=1e-6)
 
 

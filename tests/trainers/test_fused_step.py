@@ -113,7 +113,11 @@ CASES = {
     "rmsprop": {"optimizer": lambda: "rmsprop"},
     "validation split, more metrics": {
         "validation_split": 0.25,
-        "metrics": ["accuracy", "sparse_top_k_categorical_accuracy"],
+        "metrics": [
+            "accuracy",
+            "sparse_top_k_categorical_accuracy",
+            "sparse_categorical_crossentropy",  # the probabilities, exactly
+        ],
     },
     "no shuffle": {"shuffle": False},
     # any other loss or activation: through the compiled loss / autograd

@@ -417,28 +417,65 @@ class SoftmaxCrossEntropy(Function):
 
 
 class SparseSoftmaxCrossEntropy(Function):
-    """`-log_softmax(logits)[label]` on the last axis, labels checked."""
+    """`-log_softmax(logits)[label]` on the last axis, labels checked.
+
+    One exponential of the shifted logits serves the loss, its gradient
+    and the probabilities (`probabilities()`, the numbers `softmax`
+    gives). With `shifted = z - max(z)` and `s = sum(exp(shifted))`:
+
+        loss = log(s) - shifted[label]
+        p = exp(shifted) / s
+        d loss / d z = p - onehot(label)
+    """
 
     def __init__(self, labels):
         self.labels = labels
 
     def forward(self, logits):
-        logp = _log_softmax(logits, -1)
-        self.save_for_backward(logp)
-        # pick each row's label by (row, label) indexing on a 2-D view:
-        # the same numbers as take_along_axis, without its Python overhead
-        flat = logp.reshape(-1, logp.shape[-1])
-        picked = flat[_rows(flat.shape[0]), self.labels.reshape(-1)]
-        return np.negative(picked, out=picked).reshape(self.labels.shape)
+        n = logits.shape[-1]
+        probs, loss = _softmax_and_xent(
+            logits.reshape(-1, n),
+            self.labels.reshape(-1),
+            by_class=_few_classes(logits, -1),
+        )
+        self.save_for_backward(probs.reshape(logits.shape))
+        return loss.reshape(self.labels.shape)
+
+    def probabilities(self):
+        """`softmax(logits)`, computed by `forward` (read-only use)."""
+        return self.saved[0]
 
     def backward(self, gy):
-        (logp,) = self.saved
-        # d/dz -log softmax(z)[t] = softmax(z) - onehot(t)
-        g = np.ascontiguousarray(np.exp(logp))  # reshape below must be a view
-        flat = g.reshape(-1, g.shape[-1])
-        flat[_rows(flat.shape[0]), self.labels.reshape(-1)] -= 1
-        g *= gy[..., None]
-        return g
+        (probs,) = self.saved
+        n = probs.shape[-1]
+        gy = gy.reshape(-1)
+        # (p - onehot) * gy, as p * gy with gy taken off at each label
+        g = np.multiply(probs.reshape(-1, n), gy[:, None])
+        g[_rows(g.shape[0]), self.labels.reshape(-1)] -= gy
+        return g.reshape(probs.shape)
+
+
+def _softmax_and_xent(x, labels, by_class):
+    """`softmax(x)` along the rows of the 2-D `x`, and each row's
+    `-log softmax(x)[label]` from the log-sum-exp (finite for any logits).
+
+    The steps are `_softmax`'s and `_log_softmax`'s, so the numbers are
+    theirs bit for bit: `-(shifted - log(s))` and `log(s) - shifted` are
+    the same float. `by_class`: work on the `(classes, batch)` transpose
+    (see `_few_classes`).
+    """
+    rows = _rows(x.shape[0])
+    a, axis = (np.ascontiguousarray(x.T), 0) if by_class else (x, 1)
+    e = np.subtract(a, _max(a, axis=axis, keepdims=True))
+    picked = e[labels, rows] if by_class else e[rows, labels]
+    others = e != 0
+    np.exp(e, out=e)
+    rest = _sum_but_one_max(e, others, axis)
+    loss = np.log1p(rest).reshape(-1)
+    loss -= picked
+    rest += 1
+    e /= rest
+    return (np.ascontiguousarray(e.T) if by_class else e), loss
 
 
 _ROWS = np.arange(0)
