@@ -243,14 +243,87 @@ def test_models_it_does_not_fuse_say_why(make, reason):
     assert isinstance(plan, str) and reason in plan
 
 
-def test_a_functional_model_takes_the_general_path():
+def _functional(hidden="relu", dropout=0.0, out="softmax"):
+    """`_model` written with the functional API: the same layers, chained."""
     inputs = kara.Input((3, 4))
-    outputs = kara.layers.Dense(CLASSES, "softmax")(
-        kara.layers.Flatten()(inputs)
-    )
+    h = kara.layers.Flatten()(inputs)
+    h = kara.layers.Dense(8, hidden)(h)
+    if dropout:
+        h = kara.layers.Dropout(dropout)(h)
+    h = kara.layers.Dense(6, "tanh")(h)
+    return kara.Model(inputs, kara.layers.Dense(CLASSES, out)(h))
+
+
+@pytest.mark.parametrize(
+    "kwargs, loss",
+    [
+        ({}, "sparse_categorical_crossentropy"),
+        ({"dropout": 0.4, "hidden": "sigmoid"}, "categorical_hinge"),
+        ({"out": "sigmoid"}, "binary_crossentropy"),
+    ],
+)
+def test_a_functional_chain_is_fused_like_a_sequential(
+    kwargs, loss, monkeypatch
+):
     x, y = _data("ids")
-    plan = _fit_once(kara.Model(inputs, outputs), x, y)
-    assert plan == "the model is not a Sequential"
+    if loss != "sparse_categorical_crossentropy":
+        y = np.eye(CLASSES, dtype="float32")[y]
+    general, runs = Trainer.train_step, []
+    calls = []
+    monkeypatch.setattr(
+        Trainer, "train_step", lambda m, d: calls.append(1) or general(m, d)
+    )
+    for enabled in (True, False):
+        monkeypatch.setattr(fused_step, "ENABLED", enabled)
+        kara.utils.set_random_seed(4)
+        model = _functional(**kwargs)
+        model.compile("adam", loss, metrics=["accuracy"])
+        h = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        runs.append((h.history, model.get_weights(), model))
+        if enabled:  # only the first batch ran the general step
+            assert len(calls) == 1
+    monkeypatch.setattr(fused_step, "ENABLED", True)
+    assert isinstance(fused_step.plan_for(runs[0][2]), fused_step._Plan)
+    assert isinstance(
+        fused_step.predict_step_for(runs[0][2]), fused_step._Inference
+    )
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def _branching():
+    inputs = kara.Input((3, 4))
+    h = kara.layers.Flatten()(inputs)
+    a, b = kara.layers.Dense(CLASSES)(h), kara.layers.Dense(CLASSES)(h)
+    return kara.Model(inputs, kara.layers.Add()([a, b]))
+
+
+def _shared():
+    inputs = kara.Input((3, 4))
+    h = kara.layers.Flatten()(inputs)
+    square = kara.layers.Dense(12, "relu")
+    return kara.Model(inputs, kara.layers.Dense(CLASSES)(square(square(h))))
+
+
+def _list_output():
+    inputs = kara.Input((3, 4))
+    h = kara.layers.Flatten()(inputs)
+    return kara.Model(inputs, [kara.layers.Dense(CLASSES, "softmax")(h)])
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (_branching, "not a single chain"),
+        (_shared, "not a single chain"),
+        (_list_output, "not a single chain"),
+    ],
+)
+def test_functional_models_that_are_not_chains_say_why(make, reason):
+    x, y = _data("ids")
+    plan = _fit_once(make(), x, y)
+    assert isinstance(plan, str) and reason in plan
 
 
 def test_an_overridden_train_step_is_always_used():

@@ -6,6 +6,8 @@ wrappers and the engine cost about 70 us a step, as much as the matrix
 products of the seed 002 model at batch 32. For the most common models,
 a `Sequential` of `Flatten`, `Dense` and `Dropout` layers, `fit` runs
 this step instead of `Model.train_step`, and `predict` its forward half.
+A functional model that is the same chain (`Input -> Flatten -> Dense ->
+... -> Dense`, each layer called once) is fused the same way.
 
 It calls the op kernels the graph would call (`ops.nn.Dense`, the
 activations, `SparseSoftmaxCrossEntropy`, `SoftmaxCrossEntropy`, the mean)
@@ -25,8 +27,9 @@ Only bookkeeping is skipped, so the numbers are the same bit for bit
 (`tests/trainers/test_fused_step.py` runs both paths side by side).
 Anything else takes the general path: a subclass that overrides
 `train_step` or `compute_loss`, regularizers or added losses, other
-layers or dtypes, functional models. `plan_for(model)` says why a model is
-not fused.
+layers or dtypes, functional models with branches, shared layers or
+several inputs or outputs. `plan_for(model)` says why a model is not
+fused.
 
 Example:
 >>> import numpy as np, kara
@@ -141,16 +144,13 @@ def _stages(model):
     from kara.layers.dense import Dense
     from kara.layers.dropout import Dropout
     from kara.layers.reshaping import Flatten
-    from kara.models.sequential import Sequential
 
-    if type(model) is not Sequential:
-        return "the model is not a Sequential"
-    if not model.built or model._input_ref is None:
-        return "the model is not built"
-    if None in tuple(model._input_ref.shape[1:]):
+    layers = _chain(model)
+    if isinstance(layers, str):
+        return layers
+    if None in _input_shape(model):
         return "the input shape is not fully known"
     stages = []
-    layers = model.layers
     for i, layer in enumerate(layers):
         t = type(layer)
         if layer.dtype != "float32" or getattr(layer, "_losses", None):
@@ -181,6 +181,45 @@ def _stages(model):
     if not stages or not isinstance(stages[-1], _DenseStage):
         return "the model does not end with a Dense layer"
     return stages
+
+
+def _chain(model):
+    """The layers of a model that is one chain from its input to its
+    output, in order; or why it is not such a model.
+
+    A `Sequential`, or a functional model with one input and one output
+    in which each layer is called once, on the output of the one before
+    (`Input -> Flatten -> Dense -> ... -> Dense`).
+    """
+    from kara.models.functional import Functional
+    from kara.models.sequential import Sequential
+
+    if type(model) is Sequential:
+        if not model.built or model._input_ref is None:
+            return "the model is not built"
+        return model.layers
+    if type(model) is not Functional:
+        return "the model is neither a Sequential nor a functional model"
+    if len(model._flat_inputs) != 1 or len(model._flat_outputs) != 1:
+        return "the model has several inputs or outputs"
+    layers, slot = [], model._input_slots[0]
+    for layer, fast, _, _, outs in model._plan:
+        if fast != slot or len(outs) != 1 or layer in layers:
+            return "the functional model is not a single chain of layers"
+        layers.append(layer)
+        slot = outs[0]
+    out = model._output_template  # a bare slot: one output tensor
+    if getattr(out, "index", None) != slot:
+        return "the functional model is not a single chain of layers"
+    return layers
+
+
+def _input_shape(model):
+    """The shape of one input sample, e.g. `(28, 28)`."""
+    ref = getattr(model, "_input_ref", None)
+    if ref is None:
+        ref = model._flat_inputs[0]
+    return tuple(ref.shape[1:])
 
 
 def _output_activation(stages):
@@ -246,7 +285,7 @@ class _Inference:
         for stage in self.stages:
             stage.set_needs(False, ())
         self.output = _output_activation(stages)
-        self.input_shape = tuple(model._input_ref.shape[1:])
+        self.input_shape = _input_shape(model)
 
     def __call__(self, batch):
         x = batch[0] if type(batch) is tuple and len(batch) == 1 else batch
@@ -387,7 +426,7 @@ class _Plan:
         self.stages = stages
         self.weights = weights
         self.optimizer = model.optimizer
-        self.input_shape = tuple(model._input_ref.shape[1:])
+        self.input_shape = _input_shape(model)
         self.output = _output_activation(stages)
         self.direct = _direct_loss(model, self.output, stages[-1])
         self.n_classes = stages[-1].kernel.shape[1]
