@@ -27,6 +27,8 @@ def _data(labels):
         return x, ids.reshape(-1, 1)
     if labels == "float":
         return x, ids.astype("float32")
+    if labels == "binary column":
+        return x, (ids % 2).astype("float32").reshape(-1, 1)
     if labels == "binary":
         return x, (ids % 2).astype("float32")
     if labels == "multi-hot":
@@ -150,6 +152,30 @@ CASES = {
         "loss": "huber",
         "labels": "onehot",
         "metrics": ["mae"],
+    },
+    # the mean squared error of outputs without a separate activation:
+    # its own direct route, unless the targets need lining up or weights
+    "mse, linear output": {
+        "model": {"out": "linear"},
+        "loss": "mse",
+        "labels": "onehot",
+        "metrics": ["mae"],
+    },
+    "mse, one relu unit, (N, 1) targets": {
+        "model": {"out": "relu", "units": 1},
+        "loss": "mean_squared_error",
+        "labels": "binary column",
+    },
+    "mse, one unit, (N,) targets": {
+        "model": {"out": "linear", "units": 1},
+        "loss": "mse",
+        "labels": "binary",
+    },
+    "mse, sample weights": {
+        "model": {"out": "tanh"},
+        "loss": "mse",
+        "labels": "onehot",
+        "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")},
     },
     "sample weights": {
         "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")}
@@ -432,10 +458,34 @@ def test_predict_of_other_inputs_takes_the_general_path():
         ("label smoothing", None),
         ("binary cross-entropy, sigmoid outputs", None),
         ("huber, linear output", None),
+        ("mse, linear output", "mse"),
+        ("mse, one relu unit, (N, 1) targets", "mse"),
+        ("gelu hidden, softplus output, mse", None),
     ],
 )
-def test_cross_entropies_from_logits_call_their_kernels(
-    name, direct, monkeypatch
-):
+def test_direct_losses_call_their_kernels(name, direct, monkeypatch):
     _, _, model = _train(True, monkeypatch, CASES[name])
     assert fused_step.plan_for(model).direct == direct
+
+
+@pytest.mark.parametrize(
+    "name, direct_steps",
+    [
+        ("mse, linear output", 17),  # 3 epochs x 6 batches, less the first
+        ("mse, one relu unit, (N, 1) targets", 17),
+        ("mse, one unit, (N,) targets", 0),  # lined up by the compiled loss
+        ("mse, sample weights", 0),
+    ],
+)
+def test_the_squared_error_route_takes_only_targets_it_fits(
+    name, direct_steps, monkeypatch
+):
+    calls = []
+    route = fused_step._Plan._squared_error
+    monkeypatch.setattr(
+        fused_step._Plan,
+        "_squared_error",
+        lambda plan, z, y: calls.append(1) or route(plan, z, y),
+    )
+    _train(True, monkeypatch, CASES[name])
+    assert len(calls) == direct_steps

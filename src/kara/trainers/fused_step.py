@@ -18,8 +18,10 @@ on raw arrays, in the same order, and hands the gradients to the same
   an activation it does not fuse (sigmoid, softmax, gelu, ...) runs
   through autograd on its own, on a leaf Tensor;
 - the loss: a sparse or categorical cross-entropy from logits (softmax
-  output, or `from_logits=True`) calls its kernels directly; any other
-  loss, and every batch with sample or class weights, goes through the
+  output, or `from_logits=True`) calls its kernels directly, and so does
+  the mean squared error of outputs without a separate activation, on
+  targets of the outputs' shape; any other loss or target, and every
+  batch with sample or class weights, goes through the
   model's compiled loss on a leaf Tensor of the outputs, so every loss,
   argument, profile rule and error message is the general path's.
 
@@ -49,6 +51,7 @@ from kara import activations
 from kara import config
 from kara.autograd.tensor import Tensor
 from kara.losses import checks
+from kara.ops import elementwise
 from kara.ops import nn as nn_ops
 from kara.ops import reduction
 
@@ -231,9 +234,12 @@ def _output_activation(stages):
 def _direct_loss(model, output_activation, last):
     """`"sparse"`/`"categorical"` when the compiled loss is that
     cross-entropy with its defaults and the logits are at hand (softmax
-    output, or `from_logits=True` on a linear one); None otherwise."""
+    output, or `from_logits=True` on a linear one); `"mse"` for the mean
+    squared error of an output without a separate activation; None
+    otherwise."""
     from kara.losses.crossentropy import categorical_crossentropy
     from kara.losses.crossentropy import sparse_categorical_crossentropy
+    from kara.losses.regression import mean_squared_error
     from kara.losses.wrapper import LossFunctionWrapper
 
     compiled = model._compile_loss
@@ -246,6 +252,9 @@ def _direct_loss(model, output_activation, last):
     ):
         return None
     kwargs = dict(fn._fn_kwargs)
+    if fn.fn is mean_squared_error:
+        # on the outputs themselves: a fused (or no) output activation
+        return "mse" if not kwargs and output_activation is None else None
     from_logits = bool(kwargs.pop("from_logits", False))
     if fn.fn is sparse_categorical_crossentropy:
         kind = "sparse"
@@ -430,6 +439,7 @@ class _Plan:
         self.output = _output_activation(stages)
         self.direct = _direct_loss(model, self.output, stages[-1])
         self.n_classes = stages[-1].kernel.shape[1]
+        self.out_shape = (self.n_classes,)
         self.one = np.ones((), np.float32)
 
     def step(self, batch):
@@ -449,10 +459,12 @@ class _Plan:
         labels = None
         if self.direct is not None and sample_weight is None:
             labels = self._labels(y, n)
-        if labels is not None:
-            g, loss, y_pred = self._cross_entropy(a, labels)
-        else:
+        if labels is None:
             g, loss, y_pred = self._compiled_loss(x, y, a, sample_weight)
+        elif self.direct == "mse":
+            g, loss, y_pred = self._squared_error(a, labels)
+        else:
+            g, loss, y_pred = self._cross_entropy(a, labels)
         model._loss_tracker.update_state(loss, sample_weight=n)
         # backward: the stages in reverse, each weight's gradient collected
         found = []
@@ -469,10 +481,15 @@ class _Plan:
         return model.compute_metrics(x, y, y_pred, sample_weight)
 
     def _labels(self, y, n):
-        """The labels as the cross-entropy would see them (checked the
-        same way), or None when they are not plain arrays of that kind."""
+        """The labels as the loss would see them (checked the same way),
+        or None when they are not plain arrays of that kind."""
         if type(y) is not np.ndarray or len(y) != n:
             return None
+        if self.direct == "mse":
+            # targets of the outputs' own shape and dtype only: any other
+            # (an (N,) target, ints) is lined up by the compiled loss
+            fits = y.dtype == np.float32 and y.shape[1:] == self.out_shape
+            return y if fits else None
         if self.direct == "sparse":
             if y.ndim == 2 and y.shape[1] == 1:
                 y = y[:, 0]
@@ -507,6 +524,22 @@ class _Plan:
             # the kernel's softmax: the output layer's numbers, bit for bit
             return g, loss, ce.probabilities()
         return g, loss, _apply_output(self.output, logits)
+
+    def _squared_error(self, z, y):
+        """The direct route of `mean_squared_error`: the kernels its graph
+        runs, forward and back, in the same order.
+
+        Returns the gradient of the outputs, the loss and the outputs.
+        """
+        diff = elementwise.Subtract()  # y_true - y_pred
+        square = elementwise.Square()
+        per_sample = reduction.Mean(1, False)  # over the last axis
+        mean = reduction.Mean(None, False)
+        loss = mean.forward(
+            per_sample.forward(square.forward(diff.forward(y, z)))
+        )
+        g = square.backward(per_sample.backward(mean.backward(self.one)))
+        return diff.backward(g)[1], loss, z
 
     def _compiled_loss(self, x, y, z, sample_weight):
         """Any other loss: the model's compiled loss, on a leaf Tensor of
