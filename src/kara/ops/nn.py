@@ -88,13 +88,21 @@ def _log_softmax(x, axis):
 def _softmax(x, axis):
     if _few_classes(x, axis):
         return _by_class(_softmax, x)
-    e = np.subtract(x, _max(x, axis=axis, keepdims=True))
-    others = e != 0
-    np.exp(e, out=e)  # in place: one (batch, classes) array in all
-    rest = _sum_but_one_max(e, others, axis)
+    e, rest, _ = _exp_shifted(x, axis)
     rest += 1
     e /= rest
     return e
+
+
+def _exp_shifted(x, axis, pick=None):
+    """The parts of a softmax: `e = exp(x - max(x))` (a new array) and
+    `rest = sum(e) - 1` (see `_sum_but_one_max`); with `pick` (an index
+    into `x`), also the shifted logits `(x - max(x))[pick]`."""
+    e = np.subtract(x, _max(x, axis=axis, keepdims=True))
+    picked = None if pick is None else e[pick]
+    others = e != 0
+    np.exp(e, out=e)  # in place: one (batch, classes) array in all
+    return e, _sum_but_one_max(e, others, axis), picked
 
 
 def _few_classes(x, axis):
@@ -459,18 +467,17 @@ def _softmax_and_xent(x, labels, by_class):
     """`softmax(x)` along the rows of the 2-D `x`, and each row's
     `-log softmax(x)[label]` from the log-sum-exp (finite for any logits).
 
-    The steps are `_softmax`'s and `_log_softmax`'s, so the numbers are
-    theirs bit for bit: `-(shifted - log(s))` and `log(s) - shifted` are
-    the same float. `by_class`: work on the `(classes, batch)` transpose
-    (see `_few_classes`).
+    The steps are `_softmax`'s (`_exp_shifted`) and `_log_softmax`'s, so
+    the numbers are theirs bit for bit: `-(shifted - log(s))` and
+    `log(s) - shifted` are the same float. `by_class`: work on the
+    `(classes, batch)` transpose (see `_few_classes`).
     """
     rows = _rows(x.shape[0])
-    a, axis = (np.ascontiguousarray(x.T), 0) if by_class else (x, 1)
-    e = np.subtract(a, _max(a, axis=axis, keepdims=True))
-    picked = e[labels, rows] if by_class else e[rows, labels]
-    others = e != 0
-    np.exp(e, out=e)
-    rest = _sum_but_one_max(e, others, axis)
+    if by_class:
+        a, axis, pick = np.ascontiguousarray(x.T), 0, (labels, rows)
+    else:
+        a, axis, pick = x, 1, (rows, labels)
+    e, rest, picked = _exp_shifted(a, axis, pick)
     loss = np.log1p(rest).reshape(-1)
     loss -= picked
     rest += 1

@@ -439,7 +439,6 @@ class _Plan:
         self.output = _output_activation(stages)
         self.direct = _direct_loss(model, self.output, stages[-1])
         self.n_classes = stages[-1].kernel.shape[1]
-        self.out_shape = (self.n_classes,)
         self.one = np.ones((), np.float32)
 
     def step(self, batch):
@@ -488,7 +487,7 @@ class _Plan:
         if self.direct == "mse":
             # targets of the outputs' own shape and dtype only: any other
             # (an (N,) target, ints) is lined up by the compiled loss
-            fits = y.dtype == np.float32 and y.shape[1:] == self.out_shape
+            fits = y.dtype == np.float32 and y.shape == (n, self.n_classes)
             return y if fits else None
         if self.direct == "sparse":
             if y.ndim == 2 and y.shape[1] == 1:
