@@ -31,6 +31,8 @@ def _data(labels):
         return x, (ids % 2).astype("float32").reshape(-1, 1)
     if labels == "binary":
         return x, (ids % 2).astype("float32")
+    if labels == "binary ints":
+        return x, ids % 2
     if labels == "multi-hot":
         return x, (rng.random((N, CLASSES)) < 0.4).astype("float32")
     return x, ids
@@ -140,6 +142,29 @@ CASES = {
         "loss": "binary_crossentropy",
         "labels": "binary",
         "metrics": ["accuracy"],
+    },
+    "one sigmoid unit, (N,) int targets": {
+        "model": {"out": "sigmoid", "units": 1},
+        "loss": "binary_crossentropy",
+        "labels": "binary ints",
+        "metrics": ["binary_accuracy"],
+    },
+    "binary cross-entropy from logits": {
+        "model": {"out": "linear"},
+        "loss": lambda: kara.losses.BinaryCrossentropy(from_logits=True),
+        "labels": "multi-hot",
+        "metrics": ["binary_accuracy"],
+    },
+    "binary cross-entropy, label smoothing": {
+        "model": {"out": "sigmoid"},
+        "loss": lambda: kara.losses.BinaryCrossentropy(label_smoothing=0.2),
+        "labels": "multi-hot",
+    },
+    "binary cross-entropy, sample weights": {
+        "model": {"out": "sigmoid", "units": 1},
+        "loss": "binary_crossentropy",
+        "labels": "binary",
+        "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")},
     },
     "label smoothing": {
         "loss": lambda: kara.losses.CategoricalCrossentropy(
@@ -456,7 +481,10 @@ def test_predict_of_other_inputs_takes_the_general_path():
         ("sparse from logits", "sparse"),
         ("one-hot from logits", "categorical"),
         ("label smoothing", None),
-        ("binary cross-entropy, sigmoid outputs", None),
+        ("binary cross-entropy, sigmoid outputs", "binary"),
+        ("one sigmoid unit, (N,) targets", "binary"),
+        ("binary cross-entropy from logits", "binary"),
+        ("binary cross-entropy, label smoothing", None),
         ("huber, linear output", None),
         ("mse, linear output", "mse"),
         ("mse, one relu unit, (N, 1) targets", "mse"),
@@ -485,6 +513,30 @@ def test_the_squared_error_route_takes_only_targets_it_fits(
     monkeypatch.setattr(
         fused_step._Plan,
         "_squared_error",
+        lambda plan, z, y: calls.append(1) or route(plan, z, y),
+    )
+    _train(True, monkeypatch, CASES[name])
+    assert len(calls) == direct_steps
+
+
+@pytest.mark.parametrize(
+    "name, direct_steps",
+    [
+        ("binary cross-entropy, sigmoid outputs", 17),
+        ("one sigmoid unit, (N,) targets", 17),  # as (N, 1)
+        ("one sigmoid unit, (N,) int targets", 17),  # cast, as the loss
+        ("binary cross-entropy from logits", 17),
+        ("binary cross-entropy, sample weights", 0),
+    ],
+)
+def test_the_binary_route_takes_only_targets_it_fits(
+    name, direct_steps, monkeypatch
+):
+    calls = []
+    route = fused_step._Plan._binary_cross_entropy
+    monkeypatch.setattr(
+        fused_step._Plan,
+        "_binary_cross_entropy",
         lambda plan, z, y: calls.append(1) or route(plan, z, y),
     )
     _train(True, monkeypatch, CASES[name])

@@ -17,13 +17,13 @@ on raw arrays, in the same order, and hands the gradients to the same
 - the Dense layers run the fused `ops.nn.Dense` kernel, forward and back;
   an activation it does not fuse (sigmoid, softmax, gelu, ...) runs
   through autograd on its own, on a leaf Tensor;
-- the loss: a sparse or categorical cross-entropy from logits (softmax
-  output, or `from_logits=True`) calls its kernels directly, and so does
-  the mean squared error of outputs without a separate activation, on
-  targets of the outputs' shape; any other loss or target, and every
-  batch with sample or class weights, goes through the
-  model's compiled loss on a leaf Tensor of the outputs, so every loss,
-  argument, profile rule and error message is the general path's.
+- the loss: a sparse, categorical or binary cross-entropy from logits (a
+  softmax or sigmoid output, or `from_logits=True`) calls its kernels
+  directly, and so does the mean squared error of outputs without a
+  separate activation, on targets of the outputs' shape; any other loss
+  or target, and every batch with sample or class weights, goes through
+  the model's compiled loss on a leaf Tensor of the outputs, so every
+  loss, argument, profile rule and error message is the general path's.
 
 Only bookkeeping is skipped, so the numbers are the same bit for bit
 (`tests/trainers/test_fused_step.py` runs both paths side by side).
@@ -232,11 +232,12 @@ def _output_activation(stages):
 
 
 def _direct_loss(model, output_activation, last):
-    """`"sparse"`/`"categorical"` when the compiled loss is that
-    cross-entropy with its defaults and the logits are at hand (softmax
-    output, or `from_logits=True` on a linear one); `"mse"` for the mean
-    squared error of an output without a separate activation; None
-    otherwise."""
+    """`"sparse"`/`"categorical"`/`"binary"` when the compiled loss is that
+    cross-entropy with its defaults and the logits are at hand (a softmax
+    output, a sigmoid one for `"binary"`, or `from_logits=True` on a
+    linear one); `"mse"` for the mean squared error of an output without a
+    separate activation; None otherwise."""
+    from kara.losses.crossentropy import binary_crossentropy
     from kara.losses.crossentropy import categorical_crossentropy
     from kara.losses.crossentropy import sparse_categorical_crossentropy
     from kara.losses.regression import mean_squared_error
@@ -262,6 +263,9 @@ def _direct_loss(model, output_activation, last):
     elif fn.fn is categorical_crossentropy:
         kind = "categorical"
         defaults = {"label_smoothing": 0.0, "axis": -1}
+    elif fn.fn is binary_crossentropy:
+        kind = "binary"
+        defaults = {"label_smoothing": 0.0, "axis": -1}
     else:
         return None
     if any(kwargs.get(k, v) != v for k, v in defaults.items()) or (
@@ -270,7 +274,11 @@ def _direct_loss(model, output_activation, last):
         return None
     if from_logits:
         return kind if last.fn.activation == "linear" else None
-    return kind if output_activation is activations.softmax else None
+    # the loss takes the logits the output's activation recorded
+    # (`_keras_logits`): softmax for the categorical ones, sigmoid for
+    # the binary one
+    wanted = activations.sigmoid if kind == "binary" else activations.softmax
+    return kind if output_activation is wanted else None
 
 
 def predict_step_for(model):
@@ -462,6 +470,8 @@ class _Plan:
             g, loss, y_pred = self._compiled_loss(x, y, a, sample_weight)
         elif self.direct == "mse":
             g, loss, y_pred = self._squared_error(a, labels)
+        elif self.direct == "binary":
+            g, loss, y_pred = self._binary_cross_entropy(a, labels)
         else:
             g, loss, y_pred = self._cross_entropy(a, labels)
         model._loss_tracker.update_state(loss, sample_weight=n)
@@ -489,6 +499,16 @@ class _Plan:
             # (an (N,) target, ints) is lined up by the compiled loss
             fits = y.dtype == np.float32 and y.shape == (n, self.n_classes)
             return y if fits else None
+        if self.direct == "binary":
+            # 0/1 (or soft) targets of the outputs' shape, or (N,) ones for
+            # a single output unit: cast to float32 as the loss casts them
+            if y.dtype.kind not in "biuf":
+                return None
+            if y.ndim == 1 and self.n_classes == 1:
+                y = y.reshape(n, 1)
+            if y.shape != (n, self.n_classes):
+                return None
+            return y.astype(np.float32, copy=False)
         if self.direct == "sparse":
             if y.ndim == 2 and y.shape[1] == 1:
                 y = y[:, 0]
@@ -539,6 +559,21 @@ class _Plan:
         )
         g = square.backward(per_sample.backward(mean.backward(self.one)))
         return diff.backward(g)[1], loss, z
+
+    def _binary_cross_entropy(self, logits, labels):
+        """The direct route of `binary_crossentropy` from logits: the fused
+        sigmoid cross-entropy, the mean over the last axis and the batch
+        mean, forward and back, as its graph runs them.
+
+        Returns the gradient of the logits, the loss and the predictions.
+        """
+        ce = nn_ops.SigmoidCrossEntropy()
+        ce.needs_input_grad = (False, True)  # no gradient for the labels
+        per_sample = reduction.Mean(1, False)  # over the last axis
+        mean = reduction.Mean(None, False)
+        loss = mean.forward(per_sample.forward(ce.forward(labels, logits)))
+        g = ce.backward(per_sample.backward(mean.backward(self.one)))[1]
+        return g, loss, _apply_output(self.output, logits)
 
     def _compiled_loss(self, x, y, z, sample_weight):
         """Any other loss: the model's compiled loss, on a leaf Tensor of
