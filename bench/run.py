@@ -460,6 +460,17 @@ def targets(res, spec):
                 f"{r:.2f} x",
                 r <= limit,
             )
+    # the same ratios for the hand-written NumPy loop: about the best any
+    # NumPy program does on this machine, so a bound for kara's
+    n32 = _get(res, "kara", "numpy", "32")
+    for key, who in (("torch", "the PyTorch loop"), ("tf", "tf.keras")):
+        r = ratio(n32, _get(res, key, "fit", "32"))
+        if r is not None:
+            add(
+                f"batch 32: the hand-written NumPy loop / {who} "
+                "(information: NumPy's bound here)",
+                f"{r:.2f} x",
+            )
     r = ratio(_get(res, "kara1", "fit", "32"), _get(res, "torch1", "fit", "32"))
     if r is not None:
         add(
@@ -492,6 +503,16 @@ def targets(res, spec):
                 f"{r:.2f} x",
                 r <= 1.3,
             )
+    r = ratio(
+        _get(res, "kara", "numpy", "1024"),
+        _get(res, "kara", "floor", "default", "1024"),
+    )
+    if r is not None:
+        add(
+            "batch 1024: the hand-written NumPy loop / the matrix-product "
+            "floor (information: NumPy's bound here)",
+            f"{r:.2f} x",
+        )
     imp = res["import"]
     extra = imp["kara"] - imp["numpy"]
     add(
