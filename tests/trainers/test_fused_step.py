@@ -497,47 +497,31 @@ def test_direct_losses_call_their_kernels(name, direct, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "name, direct_steps",
+    "route, name, direct_steps",
     [
-        ("mse, linear output", 17),  # 3 epochs x 6 batches, less the first
-        ("mse, one relu unit, (N, 1) targets", 17),
-        ("mse, one unit, (N,) targets", 0),  # lined up by the compiled loss
-        ("mse, sample weights", 0),
+        # 3 epochs x 6 batches, less the first (train_step builds the loss)
+        ("_squared_error", "mse, linear output", 17),
+        ("_squared_error", "mse, one relu unit, (N, 1) targets", 17),
+        # lined up by the compiled loss
+        ("_squared_error", "mse, one unit, (N,) targets", 0),
+        ("_squared_error", "mse, sample weights", 0),
+        ("_binary_cross_entropy", "binary cross-entropy, sigmoid outputs", 17),
+        ("_binary_cross_entropy", "one sigmoid unit, (N,) targets", 17),
+        # cast to float32, as the loss casts them
+        ("_binary_cross_entropy", "one sigmoid unit, (N,) int targets", 17),
+        ("_binary_cross_entropy", "binary cross-entropy from logits", 17),
+        ("_binary_cross_entropy", "binary cross-entropy, sample weights", 0),
     ],
 )
-def test_the_squared_error_route_takes_only_targets_it_fits(
-    name, direct_steps, monkeypatch
+def test_a_direct_route_takes_only_targets_it_fits(
+    route, name, direct_steps, monkeypatch
 ):
     calls = []
-    route = fused_step._Plan._squared_error
+    kernel = getattr(fused_step._Plan, route)
     monkeypatch.setattr(
         fused_step._Plan,
-        "_squared_error",
-        lambda plan, z, y: calls.append(1) or route(plan, z, y),
-    )
-    _train(True, monkeypatch, CASES[name])
-    assert len(calls) == direct_steps
-
-
-@pytest.mark.parametrize(
-    "name, direct_steps",
-    [
-        ("binary cross-entropy, sigmoid outputs", 17),
-        ("one sigmoid unit, (N,) targets", 17),  # as (N, 1)
-        ("one sigmoid unit, (N,) int targets", 17),  # cast, as the loss
-        ("binary cross-entropy from logits", 17),
-        ("binary cross-entropy, sample weights", 0),
-    ],
-)
-def test_the_binary_route_takes_only_targets_it_fits(
-    name, direct_steps, monkeypatch
-):
-    calls = []
-    route = fused_step._Plan._binary_cross_entropy
-    monkeypatch.setattr(
-        fused_step._Plan,
-        "_binary_cross_entropy",
-        lambda plan, z, y: calls.append(1) or route(plan, z, y),
+        route,
+        lambda plan, z, y: calls.append(1) or kernel(plan, z, y),
     )
     _train(True, monkeypatch, CASES[name])
     assert len(calls) == direct_steps
