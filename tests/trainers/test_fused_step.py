@@ -234,6 +234,71 @@ def test_fused_step_matches_the_general_step(name, profile, monkeypatch):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("profile", ["keras3", "keras2"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_fused_evaluation_matches_the_general_one(name, profile, monkeypatch):
+    case = CASES[name]
+    steps = []
+    fused = fused_step._Evaluation.step
+
+    def counting(self, batch):
+        logs = fused(self, batch)
+        steps.append(logs is not None)
+        return logs
+
+    monkeypatch.setattr(fused_step._Evaluation, "step", counting)
+    fit = case.get("fit", {})
+    weights = (
+        {"sample_weight": fit["sample_weight"]}
+        if "sample_weight" in fit
+        else {}
+    )
+    with kara.config.using_profile(profile):
+        _, _, model = _train(False, monkeypatch, case)
+        x, y = _data(case.get("labels", "ids"))
+        results = []
+        for enabled in (True, False):
+            monkeypatch.setattr(fused_step, "ENABLED", enabled)
+            results.append(
+                model.evaluate(
+                    x, y, batch_size=20, verbose=0, return_dict=True, **weights
+                )
+            )
+    assert results[0] == results[1]
+    # 5 batches: the first through test_step (it may build the loss), the
+    # other 4 fused (weighted ones through the compiled loss)
+    assert steps == [True] * 4
+
+
+def test_validation_runs_the_fused_evaluation(monkeypatch):
+    calls = []
+    fused = fused_step._Evaluation.step
+    monkeypatch.setattr(
+        fused_step._Evaluation,
+        "step",
+        lambda self, batch: calls.append(1) or fused(self, batch),
+    )
+    _train(True, monkeypatch, CASES["validation split, more metrics"])
+    # 3 epochs of 24 validation samples in batches of 16: the second batch
+    # of each is fused
+    assert len(calls) == 3
+
+
+def test_a_bad_label_in_evaluation_gets_the_same_error(monkeypatch):
+    x, y = _data("ids")
+    y = y.copy()
+    y[50] = CLASSES  # out of range, in the fourth batch of 16
+    model = _model()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    messages = []
+    for enabled in (True, False):
+        monkeypatch.setattr(fused_step, "ENABLED", enabled)
+        with pytest.raises(ValueError) as err:
+            model.evaluate(x, y, batch_size=16, verbose=0)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+
+
 def _fit_once(model, x, y, **kwargs):
     model.compile("adam", "sparse_categorical_crossentropy")
     model.fit(x, y, batch_size=16, epochs=1, verbose=0, **kwargs)
@@ -493,7 +558,7 @@ def test_predict_of_other_inputs_takes_the_general_path():
 )
 def test_direct_losses_call_their_kernels(name, direct, monkeypatch):
     _, _, model = _train(True, monkeypatch, CASES[name])
-    assert fused_step.plan_for(model).direct == direct
+    assert fused_step.plan_for(model).loss.direct == direct
 
 
 @pytest.mark.parametrize(
@@ -517,11 +582,11 @@ def test_a_direct_route_takes_only_targets_it_fits(
     route, name, direct_steps, monkeypatch
 ):
     calls = []
-    kernel = getattr(fused_step._Plan, route)
+    kernel = getattr(fused_step._Loss, route)
     monkeypatch.setattr(
-        fused_step._Plan,
+        fused_step._Loss,
         route,
-        lambda plan, z, y: calls.append(1) or kernel(plan, z, y),
+        lambda loss, z, y, train: calls.append(1) or kernel(loss, z, y, train),
     )
     _train(True, monkeypatch, CASES[name])
     assert len(calls) == direct_steps

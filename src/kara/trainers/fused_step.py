@@ -1,13 +1,15 @@
-"""The fused training step: `train_step` for a plain stack of Dense layers.
+"""Fused `train_step`, `test_step` and `predict_step` for Dense stacks.
 
 For a small model, the arithmetic of a step is as cheap as kara's own
 bookkeeping around it: `Layer.__call__`, Tensors, the graph, the loss
 wrappers and the engine cost about 70 us a step, as much as the matrix
 products of the seed 002 model at batch 32. For the most common models,
 a `Sequential` of `Flatten`, `Dense` and `Dropout` layers, `fit` runs
-this step instead of `Model.train_step`, and `predict` its forward half.
-A functional model that is the same chain (`Input -> Flatten -> Dense ->
-... -> Dense`, each layer called once) is fused the same way.
+this step instead of `Model.train_step`, `evaluate` (and `fit`'s
+validation) its forward half with the loss and metrics instead of
+`Model.test_step`, and `predict` its forward half alone. A functional
+model that is the same chain (`Input -> Flatten -> Dense -> ... ->
+Dense`, each layer called once) is fused the same way.
 
 It calls the op kernels the graph would call (`ops.nn.Dense`, the
 activations, `SparseSoftmaxCrossEntropy`, `SoftmaxCrossEntropy`, the mean)
@@ -28,10 +30,11 @@ on raw arrays, in the same order, and hands the gradients to the same
 Only bookkeeping is skipped, so the numbers are the same bit for bit
 (`tests/trainers/test_fused_step.py` runs both paths side by side).
 Anything else takes the general path: a subclass that overrides
-`train_step` or `compute_loss`, regularizers or added losses, other
-layers or dtypes, functional models with branches, shared layers or
-several inputs or outputs. `plan_for(model)` says why a model is not
-fused.
+`train_step` (`test_step`, `predict_step`) or `compute_loss`,
+regularizers or added losses, other layers or dtypes, functional models
+with branches, shared layers or several inputs or outputs.
+`plan_for(model)` (`evaluation_for(model)`) says why a model's training
+(evaluation) is not fused.
 
 Example:
 >>> import numpy as np, kara
@@ -88,28 +91,46 @@ def train_step_for(model):
         or cls.compute_loss is not Trainer.compute_loss
     ):
         return model.train_step
-    return _FusedStep(model)
+    return _Switch(model.train_step, lambda: plan_for(model))
 
 
-class _FusedStep:
-    """Runs `model.train_step` until a plan exists, then the plan."""
+def evaluate_step_for(model):
+    """The step `evaluate` (and `fit`'s validation) calls: the fused one
+    when the model allows it, after a first batch as in `train_step_for`.
+    """
+    from kara.trainers.trainer import Trainer
 
-    def __init__(self, model):
-        self.model = model
-        self.plan = None
+    cls = type(model)
+    if (
+        not ENABLED
+        or cls.test_step is not Trainer.test_step
+        or cls.compute_loss is not Trainer.compute_loss
+    ):
+        return model.test_step
+    return _Switch(model.test_step, lambda: evaluation_for(model))
+
+
+class _Switch:
+    """Runs the general step until a fused one exists, then the fused one
+    (which returns None for a batch it leaves to the general step)."""
+
+    def __init__(self, general, make):
+        self.general = general
+        self.make = make
+        self.fused = None
         self.decided = False
 
     def __call__(self, batch):
-        plan = self.plan
-        if plan is not None:
-            logs = plan.step(batch)
+        fused = self.fused
+        if fused is not None:
+            logs = fused.step(batch)
             if logs is not None:
                 return logs
-        logs = self.model.train_step(batch)
+        logs = self.general(batch)
         if not self.decided:
             self.decided = True
-            plan = plan_for(self.model)
-            self.plan = plan if isinstance(plan, _Plan) else None
+            fused = self.make()
+            self.fused = None if isinstance(fused, str) else fused
         return logs
 
 
@@ -118,11 +139,9 @@ def plan_for(model):
     stages = _stages(model)
     if isinstance(stages, str):
         return stages
-    compiled = model._compile_loss
-    if compiled is None or not compiled.built:
-        return "the compiled loss is not built yet (no batch seen)"
-    if model.losses:
-        return "the model adds losses"
+    why = _loss_unfused(model)
+    if why:
+        return why
     trainable = {id(w) for w in model.trainable_weights}
     # The input gradient of a layer is needed only when a layer before it
     # has weights to train (the data itself needs none).
@@ -136,6 +155,24 @@ def plan_for(model):
     if len(weights) != len(model.trainable_weights):
         return "some trainable weights are outside the fused layers"
     return _Plan(model, stages, weights)
+
+
+def evaluation_for(model):
+    """An `_Evaluation` for `model`, or a string saying why there is none."""
+    stages = _stages(model)
+    if isinstance(stages, str):
+        return stages
+    return _loss_unfused(model) or _Evaluation(model, stages)
+
+
+def _loss_unfused(model):
+    """Why the model's loss keeps a fused step from it (or None)."""
+    compiled = model._compile_loss
+    if compiled is None or not compiled.built:
+        return "the compiled loss is not built yet (no batch seen)"
+    if model.losses:
+        return "the model adds losses"
+    return None
 
 
 def _stages(model):
@@ -309,11 +346,16 @@ class _Inference:
         if not _fits(x, self.input_shape):
             return self.model.predict_step(batch)
         with config.no_grad():
-            a = x.reshape(len(x), -1)
-            for stage in self.stages:
-                a = stage.forward(a)
-                stage.release()
-            return _apply_output(self.output, a)
+            return _apply_output(self.output, self.logits(x))
+
+    def logits(self, x):
+        """The last Dense kernel's output on `x` (before an activation the
+        plan applies itself)."""
+        a = x.reshape(len(x), -1)
+        for stage in self.stages:
+            a = stage.forward(a)
+            stage.release()
+        return a
 
 
 def _fits(x, input_shape):
@@ -436,7 +478,7 @@ class _DropoutStage(_WeightlessStage):
 
 
 class _Plan:
-    """One model's fused step (see the module docstring)."""
+    """One model's fused training step (see the module docstring)."""
 
     def __init__(self, model, stages, weights):
         self.model = model
@@ -444,18 +486,12 @@ class _Plan:
         self.weights = weights
         self.optimizer = model.optimizer
         self.input_shape = _input_shape(model)
-        self.output = _output_activation(stages)
-        self.direct = _direct_loss(model, self.output, stages[-1])
-        self.n_classes = stages[-1].kernel.shape[1]
-        self.one = np.ones((), np.float32)
+        self.loss = _Loss(model, stages)
 
     def step(self, batch):
         """One training step on `batch`; None to leave it to `train_step`."""
-        if type(batch) is not tuple or len(batch) < 2 or batch[1] is None:
-            return None
-        x, y = batch[0], batch[1]
-        sample_weight = batch[2] if len(batch) == 3 else None
-        if not _fits(x, self.input_shape) or len(x) == 0:
+        x, y, sample_weight = _unpack(batch, self.input_shape)
+        if x is None:
             return None
         model = self.model
         n = len(x)
@@ -463,17 +499,7 @@ class _Plan:
         a = x.reshape(n, -1)
         for stage in self.stages:
             a = stage.forward(a)
-        labels = None
-        if self.direct is not None and sample_weight is None:
-            labels = self._labels(y, n)
-        if labels is None:
-            g, loss, y_pred = self._compiled_loss(x, y, a, sample_weight)
-        elif self.direct == "mse":
-            g, loss, y_pred = self._squared_error(a, labels)
-        elif self.direct == "binary":
-            g, loss, y_pred = self._binary_cross_entropy(a, labels)
-        else:
-            g, loss, y_pred = self._cross_entropy(a, labels)
+        g, loss, y_pred = self.loss(x, y, a, sample_weight, True)
         model._loss_tracker.update_state(loss, sample_weight=n)
         # backward: the stages in reverse, each weight's gradient collected
         found = []
@@ -488,6 +514,68 @@ class _Plan:
             w.grad = gw
         self.optimizer.apply(grads, self.weights)
         return model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+class _Evaluation:
+    """One model's fused `test_step`: the inference kernels, the loss
+    forward only, the loss tracker and the metrics."""
+
+    def __init__(self, model, stages):
+        self.model = model
+        self.inference = _Inference(model, stages)
+        self.loss = _Loss(model, stages)
+
+    def step(self, batch):
+        """Loss and metrics on `batch`; None to leave it to `test_step`."""
+        x, y, sample_weight = _unpack(batch, self.inference.input_shape)
+        if x is None:
+            return None
+        with config.no_grad():
+            z = self.inference.logits(x)
+            _, loss, y_pred = self.loss(x, y, z, sample_weight, False)
+        self.model._loss_tracker.update_state(loss, sample_weight=len(x))
+        return self.model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def _unpack(batch, input_shape):
+    """`(x, y, sample_weight)` of a batch the fused steps take, or
+    `(None, None, None)` for one they leave to the general step."""
+    if type(batch) is not tuple or len(batch) < 2 or batch[1] is None:
+        return None, None, None
+    x = batch[0]
+    if not _fits(x, input_shape) or len(x) == 0:
+        return None, None, None
+    return x, batch[1], batch[2] if len(batch) == 3 else None
+
+
+class _Loss:
+    """The loss of a fused step: the direct kernels of the loss when they
+    apply (`direct`, see `_direct_loss`), else the model's compiled loss.
+    """
+
+    def __init__(self, model, stages):
+        self.model = model
+        self.output = _output_activation(stages)
+        self.direct = _direct_loss(model, self.output, stages[-1])
+        self.n_classes = stages[-1].kernel.shape[1]
+        self.one = np.ones((), np.float32)
+
+    def __call__(self, x, y, z, sample_weight, train):
+        """The loss of the last Dense output `z` on the batch.
+
+        Returns `(gradient of z, loss, predictions)`; the gradient is None
+        when `train` is False (the loss forward only).
+        """
+        labels = None
+        if self.direct is not None and sample_weight is None:
+            labels = self._labels(y, len(z))
+        if labels is None:
+            return self._compiled_loss(x, y, z, sample_weight, train)
+        if self.direct == "mse":
+            return self._squared_error(z, labels, train)
+        if self.direct == "binary":
+            return self._binary_cross_entropy(z, labels, train)
+        return self._cross_entropy(z, labels, train)
 
     def _labels(self, y, n):
         """The labels as the loss would see them (checked the same way),
@@ -522,7 +610,7 @@ class _Plan:
             return None
         return y.astype(np.float32, copy=False)
 
-    def _cross_entropy(self, logits, labels):
+    def _cross_entropy(self, logits, labels, train):
         """The direct route: the fused cross-entropy kernels and the mean.
 
         Returns the gradient of the logits, the loss and the predictions.
@@ -536,15 +624,17 @@ class _Plan:
             per_sample = ce.forward(labels, logits)
         mean = reduction.Mean(None, False)
         loss = mean.forward(per_sample)
-        g = ce.backward(mean.backward(self.one))
-        if type(g) is tuple:
-            g = g[1]
+        g = None
+        if train:
+            g = ce.backward(mean.backward(self.one))
+            if type(g) is tuple:
+                g = g[1]
         if self.direct == "sparse" and self.output is activations.softmax:
             # the kernel's softmax: the output layer's numbers, bit for bit
             return g, loss, ce.probabilities()
         return g, loss, _apply_output(self.output, logits)
 
-    def _squared_error(self, z, y):
+    def _squared_error(self, z, y, train):
         """The direct route of `mean_squared_error`: the kernels its graph
         runs, forward and back, in the same order.
 
@@ -557,10 +647,12 @@ class _Plan:
         loss = mean.forward(
             per_sample.forward(square.forward(diff.forward(y, z)))
         )
+        if not train:
+            return None, loss, z
         g = square.backward(per_sample.backward(mean.backward(self.one)))
         return diff.backward(g)[1], loss, z
 
-    def _binary_cross_entropy(self, logits, labels):
+    def _binary_cross_entropy(self, logits, labels, train):
         """The direct route of `binary_crossentropy` from logits: the fused
         sigmoid cross-entropy, the mean over the last axis and the batch
         mean, forward and back, as its graph runs them.
@@ -572,14 +664,18 @@ class _Plan:
         per_sample = reduction.Mean(1, False)  # over the last axis
         mean = reduction.Mean(None, False)
         loss = mean.forward(per_sample.forward(ce.forward(labels, logits)))
-        g = ce.backward(per_sample.backward(mean.backward(self.one)))[1]
+        g = None
+        if train:
+            g = ce.backward(per_sample.backward(mean.backward(self.one)))[1]
         return g, loss, _apply_output(self.output, logits)
 
-    def _compiled_loss(self, x, y, z, sample_weight):
+    def _compiled_loss(self, x, y, z, sample_weight, train):
         """Any other loss: the model's compiled loss, on a leaf Tensor of
         the last Dense output (its activation applied as the layer does)."""
-        out = Tensor(z, requires_grad=True)
+        out = Tensor(z, requires_grad=train)
         y_pred = out if self.output is None else self.output(out)
-        loss = self.model._compute_loss(x, y, y_pred, sample_weight, True)
+        loss = self.model._compute_loss(x, y, y_pred, sample_weight, train)
+        if not train:
+            return None, loss.data, y_pred.data
         loss.backward()
         return out.grad, loss.data, y_pred.data

@@ -555,9 +555,10 @@ class Trainer(OnBatchMethods):
         cbs.on_test_begin()
         self.reset_metrics()
         logs = None
+        test_step = fused_step.evaluate_step_for(self)
         for step, batch in enumerate(iterator):
             cbs.on_test_batch_begin(step)
-            logs = self.test_step(batch)
+            logs = test_step(batch)
             cbs.on_test_batch_end(step, logs)
             if self.stop_evaluating:
                 break
