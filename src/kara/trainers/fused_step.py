@@ -82,32 +82,30 @@ def train_step_for(model):
     batch, so that batch runs `model.train_step`, and the plan is made
     once it has run.
     """
-    from kara.trainers.trainer import Trainer
-
-    cls = type(model)
-    if (
-        not ENABLED
-        or cls.train_step is not Trainer.train_step
-        or cls.compute_loss is not Trainer.compute_loss
-    ):
-        return model.train_step
-    return _Switch(model.train_step, lambda: plan_for(model))
+    return _switch(model, "train_step", lambda: plan_for(model))
 
 
 def evaluate_step_for(model):
     """The step `evaluate` (and `fit`'s validation) calls: the fused one
     when the model allows it, after a first batch as in `train_step_for`.
     """
+    return _switch(model, "test_step", lambda: evaluation_for(model))
+
+
+def _switch(model, name, make):
+    """The model's step `name`, or a `_Switch` from it to `make()`'s fused
+    step when neither that step nor `compute_loss` is overridden."""
     from kara.trainers.trainer import Trainer
 
     cls = type(model)
+    general = getattr(model, name)
     if (
         not ENABLED
-        or cls.test_step is not Trainer.test_step
+        or getattr(cls, name) is not getattr(Trainer, name)
         or cls.compute_loss is not Trainer.compute_loss
     ):
-        return model.test_step
-    return _Switch(model.test_step, lambda: evaluation_for(model))
+        return general
+    return _Switch(general, make)
 
 
 class _Switch:
