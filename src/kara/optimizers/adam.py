@@ -3,6 +3,7 @@
 import numpy as np
 
 from kara.optimizers._helpers import update_moments
+from kara.optimizers._small_weights import SmallWeights
 from kara.optimizers.optimizer import Optimizer
 
 
@@ -64,6 +65,12 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(
                 var_list, "velocity_hat"
             )
+        # biases and other small weights: one pass over all of them
+        self._small = None
+        if not self.amsgrad:
+            self._small = SmallWeights.of(
+                var_list, [self._momentums, self._velocities], 2
+            )
 
     def _compute_constants(self, f, learning_rate, step):
         t = f(step)
@@ -78,21 +85,43 @@ class Adam(Optimizer):
         return alpha, f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
 
     def update_step(self, gradient, variable, learning_rate):
-        alpha, one_minus_b1, one_minus_b2, eps = self._constants(variable.dtype)
         i = self._get_variable_index(variable)
         t1, t2 = self._scratch_views[i]
+        v_hat = self._velocity_hats[i].data if self.amsgrad else None
         m = self._momentums[i].data
         v = self._velocities[i].data
+        self._update(gradient, m, v, v_hat, t1, t2, variable.dtype)
+        variable.data -= t2
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        small = self._small
+        flat = None
+        if small is not None:
+            flat, grads, trainable_variables = small.gather(
+                grads, trainable_variables
+            )
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+        if flat is not None:
+            # the same passes as update_step, over the small weights' flat
+            # arrays at once (elementwise: the same numbers)
+            m, v = small.slots
+            t1, t2 = small.scratch
+            self._update(flat, m, v, None, t1, t2, flat.dtype)
+            small.subtract(t2)
+
+    def _update(self, gradient, m, v, v_hat, t1, t2, dtype):
+        """Adam's passes over one weight's arrays (or the small weights'
+        flat ones): updates the moments in place and leaves the step
+        `alpha * m / (sqrt(v) + epsilon)` in `t2`."""
+        alpha, one_minus_b1, one_minus_b2, eps = self._constants(dtype)
         update_moments(gradient, m, v, one_minus_b1, one_minus_b2, t1)
-        if self.amsgrad:
-            v_hat = self._velocity_hats[i].data
+        if v_hat is not None:
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
         np.sqrt(v, out=t1)
         t1 += eps
         np.multiply(m, alpha, out=t2)
         t2 /= t1
-        variable.data -= t2
 
     def get_config(self):
         config = super().get_config()
