@@ -284,6 +284,50 @@ def test_validation_runs_the_fused_evaluation(monkeypatch):
     assert len(calls) == 3
 
 
+def test_batch_callbacks_get_the_general_steps_logs(monkeypatch):
+    x, y = _data("ids")
+    seen = []
+    for enabled in (True, False):
+        monkeypatch.setattr(fused_step, "ENABLED", enabled)
+        kara.utils.set_random_seed(2)
+        model = _model()
+        model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+        logs = []
+        record = kara.callbacks.LambdaCallback(
+            on_train_batch_end=lambda batch, lg: logs.append(("fit", lg)),
+            on_test_batch_end=lambda batch, lg: logs.append(("val", lg)),
+        )
+        model.fit(
+            x,
+            y,
+            batch_size=16,
+            epochs=2,
+            verbose=0,
+            validation_split=0.25,
+            callbacks=[record],
+        )
+        model.evaluate(x, y, batch_size=16, verbose=0, callbacks=[record])
+        seen.append(logs)
+    assert seen[0] == seen[1]
+    assert all(isinstance(lg, dict) and lg for _, lg in seen[0])
+
+
+def test_without_batch_callbacks_the_results_are_read_once_an_epoch(
+    monkeypatch,
+):
+    reads = []
+    results = Trainer.get_metrics_result
+    monkeypatch.setattr(
+        Trainer,
+        "get_metrics_result",
+        lambda self: reads.append(1) or results(self),
+    )
+    _train(True, monkeypatch, CASES["seed002"])
+    # the first batch's train_step, then one read at each of 3 epoch ends
+    # (not one a step: 18 steps)
+    assert len(reads) == 4
+
+
 def test_a_bad_label_in_evaluation_gets_the_same_error(monkeypatch):
     x, y = _data("ids")
     y = y.copy()

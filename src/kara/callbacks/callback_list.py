@@ -9,7 +9,8 @@ callbacks of one hook call share that one dict, so a value a callback adds
 it, as in Keras: `History` records it and the progress bar prints it.
 
 Batch hooks run once per step, so the list skips callbacks that do not
-override them (most only act at epoch ends).
+override them (most only act at epoch ends), and reads the metric results
+a fused step stands in for (`METRIC_RESULTS`) only when one takes them.
 """
 
 import numpy as np
@@ -29,6 +30,19 @@ _BATCH_HOOKS = {
     "on_predict_batch_begin": ("on_predict_batch_begin",),
     "on_predict_batch_end": ("on_predict_batch_end",),
 }
+
+
+class _MetricResults:
+    """What a fused step returns for its logs when they are the model's
+    metric results: reading every metric costs a few microseconds a step,
+    so `CallbackList` reads them only for a callback that wants them, and
+    `fit`/`evaluate` at the end of the loop."""
+
+    def __repr__(self):
+        return "METRIC_RESULTS"
+
+
+METRIC_RESULTS = _MetricResults()
 
 
 def pythonify_logs(logs):
@@ -179,6 +193,8 @@ class CallbackList(Callback):
         callbacks = self._batch_callbacks[hook]
         if not callbacks:
             return
+        if logs is METRIC_RESULTS:
+            logs = self.model.get_metrics_result()
         logs = pythonify_logs(logs)
         for cb in callbacks:
             getattr(cb, hook)(batch, logs)

@@ -219,6 +219,12 @@ class Mean(Metric):
         # `values` is already a float array of the metric's dtype. A mask
         # on the values counts only when a weight is given (as in Keras).
         dtype = self._dtype
+        if sample_weight is None and values.ndim <= 1:
+            # one value per sample, unweighted (a metric in fit, every
+            # step): both profiles add the sum and count every value
+            self.total.data += values.sum(dtype=dtype)
+            self.count.data += values.size
+            return
         if sample_weight is not None:
             sample_weight = to_float_array(
                 sample_weight, dtype, "sample_weight"

@@ -53,6 +53,7 @@ import numpy as np
 from kara import activations
 from kara import config
 from kara.autograd.tensor import Tensor
+from kara.callbacks.callback_list import METRIC_RESULTS
 from kara.losses import checks
 from kara.ops import elementwise
 from kara.ops import nn as nn_ops
@@ -485,6 +486,7 @@ class _Plan:
         self.optimizer = model.optimizer
         self.input_shape = _input_shape(model)
         self.loss = _Loss(model, stages)
+        self.metrics = _Metrics(model)
 
     def step(self, batch):
         """One training step on `batch`; None to leave it to `train_step`."""
@@ -511,7 +513,7 @@ class _Plan:
         for w, gw in zip(self.weights, grads):
             w.grad = gw
         self.optimizer.apply(grads, self.weights)
-        return model.compute_metrics(x, y, y_pred, sample_weight)
+        return self.metrics(x, y, y_pred, sample_weight)
 
 
 class _Evaluation:
@@ -522,6 +524,7 @@ class _Evaluation:
         self.model = model
         self.inference = _Inference(model, stages)
         self.loss = _Loss(model, stages)
+        self.metrics = _Metrics(model)
 
     def step(self, batch):
         """Loss and metrics on `batch`; None to leave it to `test_step`."""
@@ -532,6 +535,26 @@ class _Evaluation:
             z = self.inference.logits(x)
             _, loss, y_pred = self.loss(x, y, z, sample_weight, False)
         self.model._loss_tracker.update_state(loss, sample_weight=len(x))
+        return self.metrics(x, y, y_pred, sample_weight)
+
+
+class _Metrics:
+    """`model.compute_metrics` of a fused step. When it is `Trainer`'s own,
+    only its update runs and the logs are `METRIC_RESULTS`: the results
+    are read when a callback wants them (and at the end of the loop)."""
+
+    def __init__(self, model):
+        from kara.trainers.trainer import Trainer
+
+        self.model = model
+        self.update_only = (
+            type(model).compute_metrics is Trainer.compute_metrics
+        )
+
+    def __call__(self, x, y, y_pred, sample_weight):
+        if self.update_only:
+            self.model._update_compiled_metrics(y, y_pred, sample_weight)
+            return METRIC_RESULTS
         return self.model.compute_metrics(x, y, y_pred, sample_weight)
 
 

@@ -269,11 +269,14 @@ class Trainer(OnBatchMethods):
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics; returns every metric's result."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight):
         cm = self._compile_metrics
         if cm is not None:
             losses = self._compile_loss.losses if self._compile_loss else None
             cm.update_state(y, y_pred, sample_weight, losses)
-        return self.get_metrics_result()
 
     def zero_grad(self):
         """Clears `.grad` of every trainable weight."""
