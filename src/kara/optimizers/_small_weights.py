@@ -11,10 +11,10 @@ elementwise with the same scalars, so each number comes out exactly as
 it would weight by weight.
 
 The slot Variables stay the optimizer's (saved, restored and listed in
-`optimizer.variables` as before); only their arrays share memory. If a
-slot's array stops being a view of the buffer (a deep copy of the
-optimizer copies them apart), `gather` copies the slots back into the
-buffer first.
+`optimizer.variables` as before); only their arrays share memory
+(`assign` writes into them in place). If a slot is given a new array
+instead, `gather` copies the slots back into the buffer first and binds
+them again.
 
 Example:
 >>> import numpy as np, kara
@@ -56,7 +56,7 @@ class SmallWeights:
         self.scratch = [
             np.empty(self.size, np.float32) for _ in range(n_scratch)
         ]
-        self._bind_slots()
+        self._bind()
 
     @classmethod
     def of(cls, var_list, slot_lists, n_scratch, limit=LIMIT):
@@ -83,20 +83,23 @@ class SmallWeights:
             for i, v in enumerate(self.variables)
         ]
 
-    def _bind_slots(self):
+    def _bind(self):
         """Copies each slot's values into its buffer and makes the slot's
-        array a view of it."""
+        array a view of it; pairs each weight with its part of the last
+        scratch buffer, where `subtract` takes the update from."""
+        self._steps = list(zip(self.variables, self.views(self.scratch[-1])))
+        self._bindings = []
         for buffer, slots in zip(self.slots, self.slot_lists):
             for slot, view in zip(slots, self.views(buffer)):
                 view[...] = slot.data
                 slot.data = view
+                self._bindings.append((slot, buffer))
 
     def _bound(self):
-        return all(
-            slot.data.base is buffer
-            for buffer, slots in zip(self.slots, self.slot_lists)
-            for slot in slots
-        )
+        for slot, buffer in self._bindings:
+            if slot.data.base is not buffer:
+                return False
+        return True
 
     def gather(self, grads, variables):
         """Splits a step's gradients into the flat gradient of the small
@@ -119,11 +122,12 @@ class SmallWeights:
         if any(g is None for g in small):
             return None, grads, variables
         if not self._bound():
-            self._bind_slots()
+            self._bind()
         np.concatenate([g.reshape(-1) for g in small], out=self.grad)
         return self.grad, rest_g, rest_v
 
-    def subtract(self, flat_update):
-        """`w -= update` for each small weight, from the flat update."""
-        for v, part in zip(self.variables, self.views(flat_update)):
+    def subtract(self):
+        """`w -= update` for each small weight, the update being in the
+        last scratch buffer."""
+        for v, part in self._steps:
             v.data -= part

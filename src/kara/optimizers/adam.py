@@ -107,7 +107,7 @@ class Adam(Optimizer):
             m, v = small.slots
             t1, t2 = small.scratch
             self._update(flat, m, v, None, t1, t2, flat.dtype)
-            small.subtract(t2)
+            small.subtract()  # the update is in t2, its last scratch
 
     def _update(self, gradient, m, v, v_hat, t1, t2, dtype):
         """Adam's passes over one weight's arrays (or the small weights'
