@@ -212,6 +212,8 @@ def run(spec, threads=None):
             res["deep"] = w.deep_time(kara, spec, x, y)
         if "predict" in work:
             res["predict"] = w.predict_times(kara, spec, x)
+        if "evaluate" in work:
+            res["evaluate"] = w.evaluate_time(kara, spec, x, y)
         if "latency" in work:
             res["latency"] = w.latency(
                 kara, spec, spec["latency_calls"], warmup=100

@@ -13,6 +13,7 @@ What is measured, on synthetic data of the real shapes (60,000 samples of
   in NumPy;
 - one epoch of a deeper MLP (784-512-512-10, dropout 0.2) at batch 128;
 - `predict` on the 60,000 samples, and the latency of `model(x)` on one;
+- `evaluate` (the loss and accuracy) on the 60,000 samples at batch 32;
 - the peak memory of `fit` above what the process held before (the data);
 - the test accuracy after 5 epochs on the built-in digits, from the same
   initial weights and the same batches as tf.keras.
@@ -53,12 +54,21 @@ KARA_WORK = [
     "fit",
     "deep",
     "predict",
+    "evaluate",
     "latency",
     "overhead",
     "accuracy",
 ]
-TORCH_WORK = ["fit", "deep", "predict", "latency", "overhead", "accuracy"]
-TF_WORK = ["fit", "deep", "predict", "latency", "accuracy"]
+TORCH_WORK = [
+    "fit",
+    "deep",
+    "predict",
+    "evaluate",
+    "latency",
+    "overhead",
+    "accuracy",
+]
+TF_WORK = ["fit", "deep", "predict", "evaluate", "latency", "accuracy"]
 ONE_THREAD = ["fit", "deep", "predict"]  # again with one BLAS/OMP thread
 
 
@@ -95,6 +105,7 @@ def make_spec(args, workdir):
         "repeats": args.repeats or (2 if quick else 3),
         "deep_batch_size": 128,
         "predict_batch_sizes": [32, 1024],
+        "evaluate_batch_size": 32,
         "latency_calls": 500 if quick else 2000,
         "memory_batch_size": 32,
         "accuracy_npz": os.path.join(workdir, "accuracy.npz"),
@@ -344,6 +355,14 @@ def table_rows(res, spec):
                 str(bs),
             )
         )
+    rows.append(
+        row(
+            f"evaluate {spec['n']:,} samples (loss, accuracy), batch "
+            f"{spec['evaluate_batch_size']} (s)",
+            "s",
+            "evaluate",
+        )
+    )
     rows.append(
         (
             "`model(x)` on one sample (us)",

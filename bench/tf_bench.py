@@ -40,6 +40,8 @@ def main():
         res["deep"] = w.deep_time(keras, spec, x, y)
     if "predict" in work:
         res["predict"] = w.predict_times(keras, spec, x)
+    if "evaluate" in work:
+        res["evaluate"] = w.evaluate_time(keras, spec, x, y)
     if "latency" in work:
         # TF's eager call is slow: fewer calls, fewer warm-ups
         calls = max(spec["latency_calls"] // 10, 50)

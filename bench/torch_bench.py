@@ -104,6 +104,29 @@ def predict_times(spec, x):
     return out
 
 
+def evaluate_time(spec, x, y):
+    """Seconds of the usual evaluation loop (mean loss and accuracy, no
+    gradients) on all of `x`."""
+    model = seed002()
+    model.eval()
+    loss_fn = nn.CrossEntropyLoss()
+    bs = spec["evaluate_batch_size"]
+    n = x.shape[0]
+
+    def run():
+        total_loss, correct = 0.0, 0
+        with torch.inference_mode():
+            for start in range(0, n, bs):
+                xb, yb = x[start : start + bs], y[start : start + bs]
+                out = model(xb)
+                total_loss += loss_fn(out, yb).item() * len(yb)
+                correct += (out.argmax(1) == yb).sum().item()
+        return total_loss / n, correct / n
+
+    run()
+    return w.best_of(run, spec["repeats"])
+
+
 def latency(spec):
     """Seconds per `model(x)` call on one sample (autograd on, as eager)."""
     model = seed002()
@@ -202,6 +225,8 @@ def main():
         res["deep"] = deep_time(spec, x, y)
     if "predict" in work:
         res["predict"] = predict_times(spec, x)
+    if "evaluate" in work:
+        res["evaluate"] = evaluate_time(spec, x, y)
     if "latency" in work:
         res["latency"] = latency(spec)
     if "overhead" in work:

@@ -105,6 +105,17 @@ def predict_times(keras, spec, x):
     return out
 
 
+def evaluate_time(keras, spec, x, y):
+    """Seconds of `evaluate` (the loss and accuracy) on all of `x`."""
+    model = seed002(keras)
+    bs = spec["evaluate_batch_size"]
+    model.evaluate(x[:4096], y[:4096], batch_size=bs, verbose=0)
+    return best_of(
+        lambda: model.evaluate(x, y, batch_size=bs, verbose=0),
+        spec["repeats"],
+    )
+
+
 def latency(keras, spec, calls, warmup):
     """Seconds per eager `model(x)` call on one sample."""
     model = seed002(keras)
