@@ -39,14 +39,31 @@ def _data(labels):
 
 
 def _model(
-    hidden="relu", out="softmax", dropout=0.0, use_bias=True, units=CLASSES
+    hidden="relu",
+    out="softmax",
+    dropout=0.0,
+    use_bias=True,
+    units=CLASSES,
+    activation_layers=False,
 ):
+    """Flatten, Dense(8, hidden), [Dropout], Dense(6, tanh), Dense(units,
+    out); with `activation_layers`, the first and last Dense layers are
+    linear and followed by `Activation(hidden)` and `Activation(out)`."""
+
+    def dense(n, act):
+        if not activation_layers:
+            return [kara.layers.Dense(n, act, use_bias=use_bias)]
+        return [
+            kara.layers.Dense(n, use_bias=use_bias),
+            kara.layers.Activation(act),
+        ]
+
     layers = [kara.Input((3, 4)), kara.layers.Flatten()]
-    layers.append(kara.layers.Dense(8, hidden, use_bias=use_bias))
+    layers += dense(8, hidden)
     if dropout:
         layers.append(kara.layers.Dropout(dropout))
     layers.append(kara.layers.Dense(6, "tanh"))
-    layers.append(kara.layers.Dense(units, out))
+    layers += dense(units, out)
     return kara.Sequential(layers)
 
 
@@ -201,6 +218,28 @@ CASES = {
         "loss": "mse",
         "labels": "onehot",
         "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")},
+    },
+    # Activation layers: stages of their own, the last one next to the loss
+    "activation layers": {"model": {"activation_layers": True}},
+    "activation layers, dropout, from logits": {
+        "model": {
+            "activation_layers": True,
+            "dropout": 0.3,
+            "hidden": "gelu",
+            "out": "linear",
+        },
+        "loss": _logits_loss("sparse"),
+    },
+    "activation layers, sigmoid outputs": {
+        "model": {"activation_layers": True, "out": "sigmoid"},
+        "loss": "binary_crossentropy",
+        "labels": "multi-hot",
+        "metrics": ["binary_accuracy"],
+    },
+    "activation layers, softplus output, mse": {
+        "model": {"activation_layers": True, "out": "softplus"},
+        "loss": "mse",
+        "labels": "onehot",
     },
     "sample weights": {
         "fit": {"sample_weight": np.linspace(0.5, 1.5, N, dtype="float32")}
@@ -395,6 +434,31 @@ def _fit_once(model, x, y, **kwargs):
             ),
             "is not fused",
         ),
+        (  # two activations after the last kernel
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.Dense(CLASSES, "sigmoid"),
+                    kara.layers.Activation("softmax"),
+                ]
+            ),
+            "does not end with a Dense layer",
+        ),
+        (
+            lambda: kara.Sequential(
+                [
+                    kara.Input((3, 4)),
+                    kara.layers.Flatten(),
+                    kara.layers.Dense(CLASSES),
+                    kara.layers.Activation(
+                        "softmax",
+                        activity_regularizer=kara.regularizers.L2(0.1),
+                    ),
+                ]
+            ),
+            "has a regularizer",
+        ),
     ],
 )
 def test_models_it_does_not_fuse_say_why(make, reason):
@@ -544,21 +608,25 @@ def test_a_bad_label_mid_training_gets_the_same_error(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "out, dropout, batch_size",
+    "out, dropout, batch_size, activation_layers",
     [
-        ("softmax", 0.0, 32),
-        ("softmax", 0.5, 7),
-        ("sigmoid", 0.0, 32),
-        ("linear", 0.0, 50),
-        ("relu", 0.2, 32),
-        ("tanh", 0.0, 1),
+        ("softmax", 0.0, 32, False),
+        ("softmax", 0.5, 7, False),
+        ("sigmoid", 0.0, 32, False),
+        ("linear", 0.0, 50, False),
+        ("relu", 0.2, 32, False),
+        ("tanh", 0.0, 1, False),
+        ("softmax", 0.2, 32, True),
+        ("gelu", 0.0, 20, True),
     ],
 )
 def test_fused_predict_matches_the_general_predict(
-    out, dropout, batch_size, monkeypatch
+    out, dropout, batch_size, activation_layers, monkeypatch
 ):
     kara.utils.set_random_seed(2)
-    model = _model(out=out, dropout=dropout)
+    model = _model(
+        out=out, dropout=dropout, activation_layers=activation_layers
+    )
     x, _ = _data("ids")
     step = fused_step.predict_step_for(model)
     assert isinstance(step, fused_step._Inference)
@@ -594,6 +662,10 @@ def test_predict_of_other_inputs_takes_the_general_path():
         ("one sigmoid unit, (N,) targets", "binary"),
         ("binary cross-entropy from logits", "binary"),
         ("binary cross-entropy, label smoothing", None),
+        ("activation layers", "sparse"),
+        ("activation layers, dropout, from logits", "sparse"),
+        ("activation layers, sigmoid outputs", "binary"),
+        ("activation layers, softplus output, mse", None),
         ("huber, linear output", None),
         ("mse, linear output", "mse"),
         ("mse, one relu unit, (N, 1) targets", "mse"),

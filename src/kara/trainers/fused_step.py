@@ -4,10 +4,10 @@ For a small model, the arithmetic of a step is as cheap as kara's own
 bookkeeping around it: `Layer.__call__`, Tensors, the graph, the loss
 wrappers and the engine cost about 70 us a step, as much as the matrix
 products of the seed 002 model at batch 32. For the most common models,
-a `Sequential` of `Flatten`, `Dense` and `Dropout` layers, `fit` runs
-this step instead of `Model.train_step`, `evaluate` (and `fit`'s
-validation) its forward half with the loss and metrics instead of
-`Model.test_step`, and `predict` its forward half alone. A functional
+a `Sequential` of `Flatten`, `Dense`, `Dropout` and `Activation` layers,
+`fit` runs this step instead of `Model.train_step`, `evaluate` (and
+`fit`'s validation) its forward half with the loss and metrics instead
+of `Model.test_step`, and `predict` its forward half alone. A functional
 model that is the same chain (`Input -> Flatten -> Dense -> ... ->
 Dense`, each layer called once) is fused the same way.
 
@@ -17,8 +17,10 @@ on raw arrays, in the same order, and hands the gradients to the same
 `optimizer.apply` and the outputs to the same metrics:
 
 - the Dense layers run the fused `ops.nn.Dense` kernel, forward and back;
-  an activation it does not fuse (sigmoid, softmax, gelu, ...) runs
-  through autograd on its own, on a leaf Tensor;
+  an activation it does not fuse (sigmoid, softmax, gelu, ...), and an
+  `Activation` layer's, runs through autograd on its own, on a leaf
+  Tensor; the output layer's (or an `Activation` layer's right after the
+  last Dense layer) runs next to the loss;
 - the loss: a sparse, categorical or binary cross-entropy from logits (a
   softmax or sigmoid output, or `from_logits=True`) calls its kernels
   directly, and so does the mean squared error of outputs without a
@@ -180,6 +182,7 @@ def _stages(model):
     The output layer's stage stops at its Dense kernel when its activation
     is not fused: the plan applies that activation next to the loss.
     """
+    from kara.layers.activation_layers import Activation
     from kara.layers.dense import Dense
     from kara.layers.dropout import Dropout
     from kara.layers.reshaping import Flatten
@@ -203,6 +206,11 @@ def _stages(model):
                 return f"layer {layer.name} has a noise shape or rate 1"
             stages.append(_DropoutStage(layer))
             continue
+        if t is Activation:
+            if getattr(layer, "activity_regularizer", None) is not None:
+                return f"layer {layer.name} has a regularizer"
+            stages.append(_ActivationStage(layer.activation))
+            continue
         if t is not Dense:
             return f"layer {layer.name} ({t.__name__}) is not fused"
         if (
@@ -217,6 +225,15 @@ def _stages(model):
         stages.append(_DenseStage(layer, act or "linear"))
         if act is None and i < len(layers) - 1:
             stages.append(_ActivationStage(layer._activation))
+    if (
+        len(stages) > 1
+        and isinstance(stages[-1], _ActivationStage)
+        and isinstance(stages[-2], _DenseStage)
+    ):
+        # Dense -> Activation at the end: the plan applies the activation
+        # next to the loss, as for a Dense layer's own (softmax, sigmoid)
+        trailing = stages.pop()
+        stages[-1].after = trailing.activation
     if not stages or not isinstance(stages[-1], _DenseStage):
         return "the model does not end with a Dense layer"
     return stages
@@ -262,9 +279,14 @@ def _input_shape(model):
 
 
 def _output_activation(stages):
-    """The activation the plan applies after the last Dense kernel."""
-    layer = stages[-1].layer
-    return None if layer._activation in _FUSED else layer._activation
+    """The activation the plan applies after the last Dense kernel: an
+    `Activation` layer's after it, or the Dense layer's own when its
+    kernel does not apply it."""
+    last = stages[-1]
+    if last.after is not None:
+        return last.after
+    act = last.layer._activation
+    return None if act in _FUSED else act
 
 
 def _direct_loss(model, output_activation, last):
@@ -380,6 +402,8 @@ def _apply_output(activation, z):
 
 class _DenseStage:
     """A Dense layer: the fused `ops.nn.Dense` kernel, forward and back."""
+
+    after = None  # the last one's: an Activation layer's function after it
 
     def __init__(self, layer, act):
         self.layer = layer
