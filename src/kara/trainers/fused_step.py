@@ -180,7 +180,8 @@ def _stages(model):
     """The model's layers as fused stages, or why they cannot be.
 
     The output layer's stage stops at its Dense kernel when its activation
-    is not fused: the plan applies that activation next to the loss.
+    is not fused: the plan applies that activation next to the loss, as
+    it does an `Activation` layer's right after the last Dense layer.
     """
     from kara.layers.activation_layers import Activation
     from kara.layers.dense import Dense
