@@ -48,27 +48,9 @@ import import_time  # noqa: E402  (bench/import_time.py)
 TF_PYTHON = "/root/venvs/tf221/bin/python"
 TORCH_PYTHON = "/root/venvs/torch/bin/python"
 # what each framework runs (the floor and the NumPy loop are kara's side)
-KARA_WORK = [
-    "floor",
-    "numpy",
-    "fit",
-    "deep",
-    "predict",
-    "evaluate",
-    "latency",
-    "overhead",
-    "accuracy",
-]
-TORCH_WORK = [
-    "fit",
-    "deep",
-    "predict",
-    "evaluate",
-    "latency",
-    "overhead",
-    "accuracy",
-]
 TF_WORK = ["fit", "deep", "predict", "evaluate", "latency", "accuracy"]
+TORCH_WORK = TF_WORK + ["overhead"]
+KARA_WORK = ["floor", "numpy"] + TORCH_WORK
 ONE_THREAD = ["fit", "deep", "predict"]  # again with one BLAS/OMP thread
 
 
